@@ -1,0 +1,1 @@
+"""Assistant: conversations and answers over the indexed plans."""

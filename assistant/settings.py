@@ -1,0 +1,56 @@
+"""One typed settings object, from defaults, an optional TOML file and the environment.
+
+Precedence: environment (PLAN_ASSISTANT_*) over the file named by
+PLAN_ASSISTANT_SETTINGS over defaults.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from ingest import LoadLimits
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ENV_PREFIX = "PLAN_ASSISTANT_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path = PROJECT_ROOT / "data" / "store"
+    sample_plans: Path = PROJECT_ROOT / "data" / "plans"
+    max_upload_mb: int = 100
+    max_pages: int = 2000
+    ocr_language: str = "vie"
+
+    @property
+    def load_limits(self) -> LoadLimits:
+        return LoadLimits(max_bytes=self.max_upload_mb * 2**20, max_pages=self.max_pages,
+                          ocr_language=self.ocr_language)
+
+
+def load_settings(**overrides) -> Settings:
+    values: dict = {}
+    file = os.environ.get(f"{ENV_PREFIX}SETTINGS")
+    if file:
+        with open(file, "rb") as f:
+            values.update(tomllib.load(f))
+    for field in fields(Settings):
+        env = os.environ.get(f"{ENV_PREFIX}{field.name.upper()}")
+        if env is not None:
+            values[field.name] = env
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = Settings()
+    for field in fields(Settings):
+        if field.name in values:
+            settings = replace(settings, **{field.name: _coerce(field.type, values[field.name])})
+    return settings
+
+
+def _coerce(kind, value):
+    if kind in ("Path", Path):
+        return Path(value).expanduser()
+    if kind in ("int", int):
+        return int(value)
+    return value
