@@ -74,10 +74,13 @@ def _title(preamble: list[str]) -> str | None:
         if normalize_text(paragraph).upper() == "KẾ HOẠCH":
             parts = []
             for following in preamble[i + 1:i + 4]:
-                if _TITLE_STARTS_BODY.match(following) and parts or len(following) > 300:
+                if _TITLE_STARTS_BODY.match(following) and parts:
                     break
                 parts.append(following)
-            return " ".join(parts) or None
+            title = " ".join(parts)
+            # A title line can run into the first sentence when the PDF has no blank line between them.
+            title = re.split(r"\s(?=(?:Thực hiện|Căn cứ|Trên cơ sở|Để)\s)", title, maxsplit=1)[0]
+            return title or None
     return None
 
 

@@ -193,12 +193,13 @@ def _continues(paragraph: Paragraph, text: str, wrap: int | None) -> bool:
     previous = paragraph.text
     if HEADING_MARKER.match(text):
         return False
-    if _ends_sentence(previous):
-        return False
     first = text[0]
     if first.islower() or first in ",;)”’":
-        return True
+        return True  # Vietnamese sentences and headings start in upper case
     if wrap is None:
+        return False
+    # ";" ends list items, but a full-width line ending in ";" is a wrap inside one.
+    if _ends_sentence(previous) and not (previous.endswith(";") and paragraph.last_line >= 0.9 * wrap):
         return False
     # An all-caps title line is its own paragraph even when long.
     if previous.isupper() != text.isupper():

@@ -26,7 +26,8 @@ class PlanReader:
 def parse(source: SourceDocument) -> Plan:
     lines = [b for b in source.blocks if isinstance(b, Line)]
     kept = set(map(id, drop_page_furniture(lines, source.page_count)))
-    blocks = lift_flattened_tables([b for b in source.blocks if isinstance(b, Table) or id(b) in kept])
+    blocks = _merge_adjacent_tables(
+        lift_flattened_tables([b for b in source.blocks if isinstance(b, Table) or id(b) in kept]))
     items: list[Paragraph | Table] = []
     footnotes: list[Footnote] = []
     for is_table, run in groupby(blocks, key=lambda b: isinstance(b, Table)):
@@ -50,3 +51,14 @@ def parse(source: SourceDocument) -> Plan:
         tasks=tasks,
         footnotes=footnotes,
     )
+
+
+def _merge_adjacent_tables(blocks: list[Line | Table]) -> list[Line | Table]:
+    """A table that runs over several pages arrives as one table per page: join them."""
+    merged: list[Line | Table] = []
+    for block in blocks:
+        if isinstance(block, Table) and merged and isinstance(merged[-1], Table):
+            merged[-1] = Table(rows=merged[-1].rows + block.rows)
+        else:
+            merged.append(block)
+    return merged
