@@ -16,8 +16,9 @@ _DECIMAL = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){1,2})\.?\s*(?P<rest>[^\d\s].
 _NUMBER = re.compile(r"^(?P<n>\d{1,2})\.\s*(?P<rest>\S.*)$")
 _LETTER = re.compile(r"^(?P<n>[a-zđ])\)\s*(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^(?P<n>[-–•*+])\s*(?P<rest>\S.*)$")
-_GROUP = re.compile(r"^Từ mục\s+(?P<a>[a-zđ])\s+đến mục\s+(?P<b>[a-zđ])\b", re.I)
+_GROUP = re.compile(r"^Từ mục\s+(?P<a>\w)\s+đến mục\s+(?P<b>\w)\b", re.I)
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _RANK = {"section": 1, "item": 2, "subitem": 3, "letter": 5, "group": 5, "bullet": 6, "plus": 7}
 
 
@@ -122,9 +123,9 @@ class _TreeBuilder:
         if m := _ROMAN.match(text):
             rest = m.group("rest")
             if rest and _mostly_upper(rest.split("(")[0]):
-                return "section", _roman(m.group("n")), rest
+                return "section", self._section_number(m.group("n")), rest
         if m := _GROUP.match(text):
-            return "group", f"{m.group('a').lower()}–{m.group('b').lower()}", text
+            return "group", self._group_span(m.group("a"), m.group("b")), text
         if m := _DECIMAL.match(text):
             number = m.group("n")
             parent_number = number.rsplit(".", 1)[0]
@@ -140,6 +141,25 @@ class _TreeBuilder:
         if m := _BULLET.match(text):
             return ("plus" if m.group("n") == "+" else "bullet"), "", m.group("rest")
         return None
+
+    def _section_number(self, written: str) -> str:
+        """Roman section numbers run I, II, III...; OCR reads II as H and III as II or HI."""
+        last = self.root.last_child.get("section")
+        expected = _ROMAN_NUMERALS[_ROMAN_NUMERALS.index(last) + 1] if last in _ROMAN_NUMERALS[:-1] else "I"
+        number = written
+        if written != expected and (written == last or any(c in written for c in "Hl1")):
+            number = expected
+        self.root.last_child["section"] = number
+        return number
+
+    def _group_span(self, first: str, last: str) -> str:
+        """`Từ mục a đến mục đ`: the group closes the lettered items just listed."""
+        seen = self._open_number("letter")
+        first = first.lower()
+        last = last.lower()
+        if last not in VIETNAMESE_LETTERS and seen:
+            last = seen  # OCR turns đ into ở
+        return f"{first}–{last}"
 
     def _open_number(self, kind: str) -> str | None:
         for entry in reversed(self.stack):
@@ -168,10 +188,6 @@ def _append(clause: Clause, paragraph: Paragraph) -> None:
 def _mostly_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.6 * len(letters)
-
-
-def _roman(numeral: str) -> str:
-    return numeral.replace("H", "I").replace("l", "I")
 
 
 def _heading_of(rest: str) -> str:
