@@ -214,7 +214,7 @@ def _wrap_width(texts: list[str]) -> int | None:
         if texts[i] and not _ends_sentence(texts[i])
         and _next_nonempty(texts, i) and _next_nonempty(texts, i)[0].islower()
     ]
-    if len(wrapped) < 5:
+    if len(wrapped) < 3:
         return None
     width = statistics.median(wrapped)
     return int(width) if width < 160 else None

@@ -1,0 +1,34 @@
+"""Shared fixtures: the sample plans rendered once per test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest import PlanReader
+from tests.render_samples import PLANS_DIR, render_plan, render_scan
+
+SAMPLE_KEYS = ("dak-lak-2024", "gia-lai", "hai-duong", "kon-ray", "quang-ngai-2018")
+
+
+@pytest.fixture(scope="session")
+def reader() -> PlanReader:
+    return PlanReader()
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> dict[str, dict[str, Path]]:
+    """key -> {"txt", "pdf", "docx"} paths of each sample plan."""
+    out = tmp_path_factory.mktemp("rendered")
+    return {key: render_plan(key, out) for key in SAMPLE_KEYS}
+
+
+@pytest.fixture(scope="session")
+def txt_plans(reader):
+    return {key: reader.run(next(PLANS_DIR.glob(f"{key}*.txt"))) for key in SAMPLE_KEYS}
+
+
+@pytest.fixture(scope="session")
+def quang_ngai_scan(rendered, tmp_path_factory) -> Path:
+    pdf = rendered["quang-ngai-2018"]["pdf"]
+    return render_scan(pdf, tmp_path_factory.mktemp("scan") / "quang-ngai-2018-scan.pdf")

@@ -1,0 +1,38 @@
+import pytest
+
+from ingest import PlanMetadata
+
+EXPECTED = {
+    "dak-lak-2024": PlanMetadata(
+        title="NGOẠI GIAO VĂN HÓA NĂM 2024 CỦA TỈNH ĐẮK LẮK", issuer="UBND tỉnh Đắk Lắk", number="34/KH-UBND",
+        date="2024-02-22", place="Đắk Lắk", province="Đắk Lắk", year=2024, horizon=2030,
+        signer="Võ Văn Cảnh", signer_title="PHÓ CHỦ TỊCH"),
+    "gia-lai": PlanMetadata(
+        title="Triển khai thực hiện Quyết định số 2013/QĐ-TTg ngày 30/11/2021 của Thủ tướng Chính phủ về việc "
+              "phê duyệt Chiến lược Ngoại giao văn hóa đến năm 2030 trên địa bàn tỉnh Gia Lai",
+        issuer="Ủy ban nhân dân tỉnh Gia Lai", province="Gia Lai", horizon=2030,
+        signer="Võ Ngọc Thành", signer_title="CHỦ TỊCH"),
+    "hai-duong": PlanMetadata(
+        title="Triển khai thực hiện Chiến lược Ngoại giao Văn hóa đến năm 2030 trên địa bàn tỉnh Hải Dương",
+        issuer="Ủy ban nhân dân tỉnh Hải Dương", province="Hải Dương", horizon=2030,
+        signer="Nguyễn Minh Hùng", signer_title="PHÓ CHỦ TỊCH"),
+    "kon-ray": PlanMetadata(
+        title="Triển khai Chiến lược ngoại giao văn hóa đến năm 2030 trên địa bàn huyện",
+        issuer="Ủy ban nhân dân huyện Kon Rẫy", province="Kon Tum", district="Kon Rẫy", horizon=2030,
+        signer="Đinh Thị Hồng Thu", signer_title="PHÓ CHỦ TỊCH"),
+    # No number, date or signature in the text: those stay empty, never guessed.
+    "quang-ngai-2018": PlanMetadata(
+        title="TRIỂN KHAI CÔNG TÁC NGOẠI GIAO VĂN HÓA TRÊN ĐỊA BÀN TỈNH NĂM 2018",
+        issuer="Chủ tịch UBND tỉnh Quảng Ngãi", province="Quảng Ngãi", year=2018, horizon=2020),
+}
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED))
+def test_metadata_from_text(txt_plans, key):
+    assert txt_plans[key].metadata == EXPECTED[key]
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED))
+def test_metadata_same_from_pdf_and_docx(reader, rendered, key):
+    for fmt in ("pdf", "docx"):
+        assert reader.run(rendered[key][fmt]).metadata == EXPECTED[key], fmt
