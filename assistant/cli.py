@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from assistant.catalog import Catalog
 from assistant.settings import load_settings
 from index import PlanStore
 from ingest import IngestError, PlanReader
@@ -70,25 +71,8 @@ def run_ingest(paths: list[Path], settings) -> int:
     return 1 if failures else 0
 
 
-def task_record(plan, task) -> dict:
-    return {
-        "document": plan.document,
-        "section": task.section,
-        "row": task.row,
-        "content": task.content,
-        "lead": task.lead,
-        "cooperating": task.cooperating,
-        "time": task.time,
-        "funding": task.funding,
-        "page": task.page,
-        "lead_agencies": task.lead_agencies,
-        "cooperating_agencies": task.cooperating_agencies,
-        "source": task.source,
-    }
-
-
 def run_tasks(settings, as_json: bool) -> int:
-    rows = [task_record(plan, task) for plan, task in PlanStore(settings.store).tasks()]
+    rows = Catalog(settings.store).tasks()
     for row in rows:
         if as_json:
             print(json.dumps(row, ensure_ascii=False))
