@@ -127,7 +127,7 @@ def read_task_table(table: Table, index_start: int = 0) -> tuple[list[Clause], l
         cells = [original_text(c or "") for c in row.cells]
         if is_task_header(cells):
             header = [column_of(c) for c in cells]
-            continue  # repeated header rows on later pages are skipped too
+            continue
         if header is None or not any(cells):
             continue
         number = _row_label(cells)
@@ -178,17 +178,24 @@ def normalize_text_lines(text: str) -> str:
 
 
 def _merge_split_rows(rows: tuple[TableRow, ...]) -> list[TableRow]:
-    """A row broken by a page break arrives as a row with no STT: glue it on."""
+    """A row broken by a page break arrives as a row with no STT, often after the
+    header repeated on the new page: glue it onto the last real row."""
     merged: list[TableRow] = []
+    last_row: int | None = None
     for row in rows:
         cells = tuple(c or "" for c in row.cells)
-        if merged and not cells[0].strip() and any(cells) and not is_task_header(cells):
-            previous = merged[-1]
+        if is_task_header(cells):
+            if not any(is_task_header(r.cells) for r in merged):
+                merged.append(TableRow(cells, row.page))
+            continue
+        if last_row is not None and not cells[0].strip() and any(cells):
+            previous = merged[last_row]
             if len(previous.cells) == len(cells):
                 joined = tuple(" ".join(p for p in (a, b) if p.strip()) for a, b in zip(previous.cells, cells))
-                merged[-1] = TableRow(joined, previous.page)
+                merged[last_row] = TableRow(joined, previous.page)
                 continue
         merged.append(TableRow(cells, row.page))
+        last_row = len(merged) - 1
     return merged
 
 

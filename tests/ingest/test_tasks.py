@@ -91,3 +91,25 @@ def test_responsibility_sections_become_tasks(txt_plans):
     assert dak_lak["IV › 2"] == "Sở Tài chính"
     quang_ngai = [t.lead for t in txt_plans["quang-ngai-2018"].tasks if t.source == "responsibility"]
     assert "Kinh phí" not in quang_ngai and "Sở Ngoại vụ" in quang_ngai
+
+
+def test_table_rows_split_across_pages_are_merged_and_repeated_headers_skipped():
+    from ingest.records import Table, TableRow
+    from ingest.tables import read_task_table
+
+    header = ("STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện", "Kinh phí thực hiện")
+    rows = (
+        TableRow(header, 3),
+        TableRow(("I", "Thông tin, tuyên truyền", "", "", "", ""), 3),
+        TableRow(("1", "Tuyên truyền về các chủ trương", "Sở Ngoại vụ", "Các cơ quan,", "Trong năm", ""), 3),
+        TableRow(header, 4),  # the header repeated at the top of the next page
+        TableRow(("", "của tỉnh", "", "đơn vị liên quan", "2024", "Không phát sinh"), 4),
+        TableRow(("2", "Quảng bá", "Sở Văn hóa, Thể thao và Du lịch", "", "Quý II/2024", ""), 4),
+    )
+    clauses, tasks = read_task_table(Table(rows=rows))
+    assert [(t.section, t.content, t.cooperating, t.time, t.funding, t.page) for t in tasks] == [
+        ("Phụ lục › I › 1", "Tuyên truyền về các chủ trương của tỉnh", "Các cơ quan, đơn vị liên quan",
+         "Trong năm 2024", "Không phát sinh", 3),
+        ("Phụ lục › I › 2", "Quảng bá", "", "Quý II/2024", "", 4),
+    ]
+    assert [c.label for c in clauses] == ["Phụ lục › I", "Phụ lục › I › 1", "Phụ lục › I › 2"]
