@@ -48,6 +48,10 @@ def normalize_text(text: str) -> str:
     return normalize_tones(clean_spacing(unicodedata.normalize("NFC", text)))
 
 
+def normalize_text_lines(text: str) -> str:
+    return "\n".join(normalize_text(line) for line in text.split("\n"))
+
+
 def original_text(text: str) -> str:
     """The plan's own spelling (tone placement kept), only Unicode form and spaces repaired."""
     return clean_spacing(unicodedata.normalize("NFC", text))
@@ -75,7 +79,6 @@ HEADING_MARKER = re.compile(
 )
 _TERMINAL = re.compile(r"[.:;!?…](?:[”\"’)]*)$|/\.$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$", re.I)
-# "1 Cụ thể là: ..." starts a footnote; "10 năm (2021-2030)" in a wrapped sentence does not.
 # "1 Cụ thể là: ..." starts a footnote; "10 năm (2021-2030)" in a wrapped sentence does not.
 _FOOTNOTE_START = re.compile(rf"^(\d{{1,2}})\s+(?=[{VI_UPPER}“\"])")
 _LONE_NUMBER = re.compile(r"^\d{1,3}$")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.normalize import Paragraph, normalize_text
+from ingest.normalize import Paragraph, normalize_text, normalize_text_lines
 from ingest.records import Clause, Table, Task
-from ingest.tables import APPENDIX, is_task_header, normalize_text_lines, read_task_table
+from ingest.tables import APPENDIX, is_task_header, read_task_table
 
 PREAMBLE = "Phần mở đầu"
 CLOSING = "Nơi nhận"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.normalize import fold_diacritics, normalize_text, original_text
-from ingest.records import Clause, Line, Table, TableRow, Task
+from ingest.normalize import fold_diacritics, normalize_text, normalize_text_lines, original_text
+from ingest.records import PATH_SEPARATOR, Clause, Line, Table, TableRow, Task
 
 APPENDIX = "Phụ lục"
 COLUMNS = ("content", "lead", "cooperating", "time", "funding")
@@ -148,7 +148,7 @@ def read_task_table(table: Table, index_start: int = 0) -> tuple[list[Clause], l
             cooperating=fields["cooperating"],
             time=fields["time"],
             funding=fields["funding"],
-            section=" › ".join(path),
+            section=PATH_SEPARATOR.join(path),
             row=number,
             page=row.page,
             source="appendix",
@@ -171,10 +171,6 @@ def row_text(number: str, fields: dict[str, str]) -> str:
 def _clause(path, kind, heading, original, page, index) -> Clause:
     return Clause(path=tuple(path), kind=kind, heading=normalize_text(heading),
                   text=normalize_text_lines(original), original=original, pages=[page], index=index)
-
-
-def normalize_text_lines(text: str) -> str:
-    return "\n".join(normalize_text(line) for line in text.split("\n"))
 
 
 def _merge_split_rows(rows: tuple[TableRow, ...]) -> list[TableRow]:
