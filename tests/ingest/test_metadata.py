@@ -36,3 +36,19 @@ def test_metadata_from_text(txt_plans, key):
 def test_metadata_same_from_pdf_and_docx(reader, rendered, key):
     for fmt in ("pdf", "docx"):
         assert reader.run(rendered[key][fmt]).metadata == EXPECTED[key], fmt
+
+
+@pytest.mark.parametrize("header", [
+    ["ỦY BAN NHÂN DÂN", "TỈNH ĐẮK LẮK", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+    ["ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK     CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],  # two columns read as one line
+])
+def test_issuer_from_the_letterhead(header):
+    from ingest import parse
+    from ingest.records import Line, SourceDocument
+
+    lines = [*header, "Độc lập - Tự do - Hạnh phúc", "Số: 34/KH-UBND", "Đắk Lắk, ngày 22 tháng 02 năm 2024",
+             "KẾ HOẠCH", "NGOẠI GIAO VĂN HÓA NĂM 2024", "Để triển khai, UBND tỉnh ban hành Kế hoạch như sau:",
+             "I. MỤC ĐÍCH", "Nội dung."]
+    meta = parse(SourceDocument("x.txt", [Line(t, 1) for t in lines], 1, "txt")).metadata
+    assert (meta.issuer, meta.province, meta.number, meta.date, meta.title, meta.year) == (
+        "Ủy ban nhân dân tỉnh Đắk Lắk", "Đắk Lắk", "34/KH-UBND", "2024-02-22", "NGOẠI GIAO VĂN HÓA NĂM 2024", 2024)
