@@ -8,7 +8,6 @@ by table in body order. TXT is decoded as UTF-8, UTF-16 or cp1258.
 from __future__ import annotations
 
 import io
-import logging
 import os
 import shutil
 import subprocess
@@ -17,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.records import IngestError, Line, SourceDocument, Table, TableRow
-
-log = logging.getLogger(__name__)
 
 SCAN_TEXT_THRESHOLD = 25  # characters: a page with less text than this is a scan
 

@@ -93,10 +93,6 @@ class Paragraph:
     pages: list[int] = field(default_factory=list)
     last_line: int = 0  # length of the last physical line, to tell a wrap from a paragraph end
 
-    @property
-    def page(self) -> int:
-        return self.pages[0] if self.pages else 1
-
 
 def drop_page_furniture(lines: list[Line], page_count: int) -> list[Line]:
     """Remove page-number lines and running headers/footers, only at page edges."""

@@ -38,10 +38,6 @@ class Table:
 
     rows: tuple[TableRow, ...]
 
-    @property
-    def page(self) -> int:
-        return self.rows[0].page if self.rows else 1
-
 
 Block = Line | Table
 
