@@ -26,6 +26,8 @@ def task_record(plan, task) -> dict:
 
 
 class Catalog:
+    """Read side of the store for the UI and the CLI; one instance serves many requests."""
+
     def __init__(self, store: str | Path):
         self.store = PlanStore(store)
 

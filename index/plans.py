@@ -23,6 +23,7 @@ class PlanStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self.plans_dir = self.root / "plans"
+        self._parsed: dict[Path, tuple[int, Plan]] = {}  # file -> (mtime_ns, plan): each file is parsed once
 
     def _check_version(self) -> None:
         manifest = self.root / "store.json"
@@ -44,9 +45,15 @@ class PlanStore:
 
     def get(self, key: str) -> Plan:
         path = self.plans_dir / f"{key}.json"
-        if not path.exists():
-            raise KeyError(key)
-        return Plan.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            mtime = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            raise KeyError(key) from None
+        cached = self._parsed.get(path)
+        if cached is None or cached[0] != mtime:
+            cached = (mtime, Plan.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+            self._parsed[path] = cached
+        return cached[1]
 
     def delete(self, key: str) -> None:
         (self.plans_dir / f"{key}.json").unlink(missing_ok=True)
