@@ -1,0 +1,5 @@
+import sys
+
+from index.models import main
+
+sys.exit(main())
