@@ -1,4 +1,4 @@
-"""Command line: python -m assistant ingest|tasks ..."""
+"""Command line: python -m assistant ingest|tasks|search|ask|eval|reindex ..."""
 from __future__ import annotations
 
 import argparse
@@ -8,9 +8,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from assistant import scoring
+from assistant.answers import retrieved_record
 from assistant.catalog import Catalog
+from assistant.service import Assistant
 from assistant.settings import load_settings
-from index import PlanStore
+from index import StoreError
+from index.models import ModelError
+from index.retriever import Filters
 from ingest import IngestError, PlanReader
 
 PLAN_SUFFIXES = (".pdf", ".docx", ".txt")
@@ -20,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant", description="Cultural-diplomacy plan assistant")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    ingest = commands.add_parser("ingest", help="read plan files (PDF, DOCX, TXT, scans) into the store")
+    ingest = commands.add_parser("ingest", help="read plan files (PDF, DOCX, TXT, scans) into the store and index them")
     ingest.add_argument("paths", nargs="+", type=Path, help="files or folders")
     ingest.add_argument("--store", type=Path, help="data folder (default: data/store)")
 
@@ -28,11 +33,54 @@ def main(argv: list[str] | None = None) -> int:
     tasks.add_argument("--store", type=Path)
     tasks.add_argument("--json", action="store_true", help="one JSON object a line")
 
+    search = commands.add_parser("search", help="the clauses that best match a question")
+    search.add_argument("question")
+    _add_query_options(search)
+
+    ask = commands.add_parser("ask", help="answer a question (or a batch of them) with citations")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--batch", type=Path, help="JSONL file: id, question, history per line")
+    _add_query_options(ask)
+
+    evaluate = commands.add_parser("eval", help="run a gold question file and print the scores")
+    evaluate.add_argument("--gold", type=Path, required=True)
+    evaluate.add_argument("--store", type=Path)
+    evaluate.add_argument("--answers", type=Path, help="also write the answers (JSONL) here")
+
+    reindex = commands.add_parser("reindex", help="embed every stored plan again with the configured model")
+    reindex.add_argument("--store", type=Path)
+
     args = parser.parse_args(argv)
     settings = load_settings(store=args.store)
-    if args.command == "ingest":
-        return run_ingest(args.paths, settings)
-    return run_tasks(settings, as_json=args.json)
+    try:
+        if args.command == "ingest":
+            return run_ingest(args.paths, settings)
+        if args.command == "tasks":
+            return run_tasks(settings, as_json=args.json)
+        if args.command == "search":
+            return run_search(args, settings)
+        if args.command == "ask":
+            return run_ask(args, settings)
+        if args.command == "eval":
+            return run_eval(args.gold, settings, args.answers)
+        return run_reindex(settings)
+    except (StoreError, ModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _add_query_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--store", type=Path)
+    command.add_argument("--k", type=int, default=10, help="how many clauses to return (default 10)")
+    command.add_argument("--plan", action="append", default=[], help="only this plan (key or file name); repeatable")
+    command.add_argument("--province", default="", help="only plans of this province or district")
+    command.add_argument("--year", type=int, default=0, help="only the yearly plans for this year")
+    command.add_argument("--json", action="store_true")
+
+
+def _filters(args) -> Filters:
+    plans = tuple(p.rsplit(".", 1)[0] if p.lower().endswith(PLAN_SUFFIXES) else p for p in args.plan)
+    return Filters(plans=plans, province=args.province, year=args.year)
 
 
 def plan_files(paths: list[Path]) -> list[Path]:
@@ -47,28 +95,108 @@ def plan_files(paths: list[Path]) -> list[Path]:
 
 def run_ingest(paths: list[Path], settings) -> int:
     reader = PlanReader(settings.load_limits)
-    store = PlanStore(settings.store)
+    index = Assistant(settings).index
+    index.check_model()
     files = plan_files(paths)
     failures: list[str] = []
-    counts = {"plans": 0, "clauses": 0, "tasks": 0}
+    counts = {"plans": 0, "clauses": 0, "tasks": 0, "chunks": 0, "embedded": 0}
     for path in tqdm(files, desc="Ingesting", unit="file", file=sys.stderr, disable=len(files) < 2):
         try:
             plan = reader.run(path)
         except IngestError as exc:
             failures.append(str(exc))
             continue
-        store.put(plan)
+        change = index.add(plan)
         counts["plans"] += 1
         counts["clauses"] += len(plan.clauses)
         counts["tasks"] += len(plan.tasks)
-    print(f"Ingested {counts['plans']} plan(s): {counts['clauses']} clauses, {counts['tasks']} tasks "
-          f"into {settings.store}")
+        counts["chunks"] += change.chunks
+        counts["embedded"] += change.embedded
+    print(f"Ingested {counts['plans']} plan(s): {counts['clauses']} clauses, {counts['tasks']} tasks, "
+          f"{counts['chunks']} chunks ({counts['embedded']} newly embedded) into {settings.store}")
     for failure in failures:
         print(f"FAILED {failure}", file=sys.stderr)
     if not files:
         print("No plan files found (PDF, DOCX, TXT).", file=sys.stderr)
         return 1
     return 1 if failures else 0
+
+
+def run_reindex(settings) -> int:
+    index = Assistant(settings).index
+    changes = index.reembed()
+    print(f"Re-embedded {len(changes)} plan(s), {sum(c.chunks for c in changes)} chunks "
+          f"with {index.embedder.name}")
+    return 0
+
+
+def run_search(args, settings) -> int:
+    retrieval = Assistant(settings).search(args.question, k=args.k, filters=_filters(args))
+    if args.json:
+        print(json.dumps({"question": args.question, "retrieved": [retrieved_record(r) for r in retrieval.items],
+                          "notes": retrieval.notes}, ensure_ascii=False))
+        return 0
+    for note in retrieval.notes:
+        print(f"({note})")
+    for rank, item in enumerate(retrieval.items, start=1):
+        chunk = item.chunk
+        text = chunk.text.replace("\n", " ")
+        print(f"{rank:2}. [{item.score:.3f}] {chunk.document} › {chunk.section} (tr. {chunk.page})\n    {text[:200]}")
+    return 0
+
+
+def run_ask(args, settings) -> int:
+    assistant = Assistant(settings)
+    if args.batch:
+        assistant.retriever.warm_up()  # the first question should not pay for loading the model
+        for line in args.batch.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            answer = assistant.ask(item.get("question", ""), history=item.get("history") or [],
+                                   filters=_filters(args), k=max(args.k, 10))
+            print(json.dumps({"id": item.get("id"), **answer.to_dict()}, ensure_ascii=False), flush=True)
+        return 0
+    if not args.question:
+        print("error: give a question or --batch FILE", file=sys.stderr)
+        return 2
+    answer = assistant.ask(args.question, filters=_filters(args), k=max(args.k, 10))
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        return 0
+    print(answer.text)
+    for note in answer.notes:
+        print(f"({note})")
+    for citation in answer.citations:
+        print(f"[{citation.n}] {citation.document} › {citation.section}, tr. {citation.page}")
+    return 0
+
+
+def run_eval(gold_file: Path, settings, answers_file: Path | None) -> int:
+    gold = scoring.load(str(gold_file))
+    assistant = Assistant(settings)
+    assistant.retriever.warm_up()
+    answers = {}
+    for item in gold:
+        history = item.get("history") or ([{"role": "user", "content": item["context"]}] if item.get("context") else [])
+        answers[item["id"]] = {"id": item["id"], **assistant.ask(item["question"], history=history).to_dict()}
+    if answers_file:
+        answers_file.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in answers.values()),
+                                encoding="utf-8")
+    overall = scoring.score(gold, answers, 5)
+    for key, value in overall.items():
+        print(f"{key:24} {value}")
+    for field in ("lang", "type"):
+        print(f"\nby {field}:{'':12} questions  hit@5   mrr     recall@5  answer_acc")
+        for value in sorted({g[field] for g in gold}):
+            part = scoring.score([g for g in gold if g[field] == value], answers, 5)
+            print(f"  {value:22} {part['questions']:9}  {_fmt(part['hit@5'])}  {_fmt(part['mrr'])}  "
+                  f"{_fmt(part['evidence_recall@5'])}    {_fmt(part['answer_accuracy'])}")
+    return 0
+
+
+def _fmt(value) -> str:
+    return "  -   " if value is None else f"{value:.3f} "
 
 
 def run_tasks(settings, as_json: bool) -> int:

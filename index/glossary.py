@@ -1,0 +1,69 @@
+"""Bilingual glossary of agencies, countries, places and plan vocabulary.
+
+Retrieval uses it to look up English questions in Vietnamese plans
+("Korean" -> "Hàn Quốc"); the answer side uses it to gloss Vietnamese names
+in English answers. The data is a plain TSV beside this module.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.normalize import fold_diacritics, normalize_text
+
+GLOSSARY_FILE = Path(__file__).with_name("glossary.tsv")
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    english: tuple[str, ...]  # variants, the first is the preferred gloss
+    vietnamese: str
+    kind: str  # country, agency, place, topic, role
+
+
+class Glossary:
+    def __init__(self, entries: list[GlossaryEntry]):
+        self.entries = entries
+        variants = sorted(((v, e) for e in entries for v in e.english), key=lambda ve: -len(ve[0]))
+        self._english = [(re.compile(rf"(?<![\w-]){re.escape(v)}(?![\w-])", re.I), e) for v, e in variants]
+        self._vietnamese = sorted(entries, key=lambda e: -len(e.vietnamese))
+
+    @classmethod
+    def load(cls, path: Path = GLOSSARY_FILE) -> "Glossary":
+        entries = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            english, vietnamese, kind = line.split("\t")
+            entries.append(GlossaryEntry(tuple(v.strip() for v in english.split("|")), normalize_text(vietnamese),
+                                         kind))
+        return cls(entries)
+
+    def in_english(self, text: str) -> list[GlossaryEntry]:
+        """Entries whose English form occurs in the text, longest match first, no overlaps."""
+        found: list[GlossaryEntry] = []
+        taken: list[tuple[int, int]] = []
+        for pattern, entry in self._english:
+            for match in pattern.finditer(text):
+                span = match.span()
+                if any(span[0] < end and start < span[1] for start, end in taken):
+                    continue
+                taken.append(span)
+                if entry not in found:
+                    found.append(entry)
+        return found
+
+    def gloss(self, vietnamese: str) -> str | None:
+        """The English gloss of a Vietnamese name, when the glossary knows it."""
+        folded = fold_diacritics(normalize_text(vietnamese)).lower()
+        for entry in self._vietnamese:
+            if fold_diacritics(entry.vietnamese).lower() == folded:
+                return entry.english[0]
+        return None
+
+
+@lru_cache(maxsize=1)
+def glossary() -> Glossary:
+    return Glossary.load()

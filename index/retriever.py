@@ -1,0 +1,213 @@
+"""Retriever: a question -> the chunks that answer it, best first.
+
+Dense search (the embedder) and lexical search (BM25) are fused with
+reciprocal-rank fusion for Vietnamese questions. For English questions the
+Vietnamese lexical index only sees the glossary's Vietnamese names of what
+the question mentions ("Korean" -> "Hàn Quốc"), at a lower weight, so words
+that never occur in the plans cannot drag good dense results down.
+A question that names a province, district or year of an indexed plan is
+narrowed to those plans, and the retrieval says so.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.chunks import METADATA_SECTION, Chunk
+from index.glossary import Glossary, glossary
+from index.lexical import LexicalIndex, syllables
+from index.plan_index import PlanIndex
+from ingest import Plan
+from ingest.structure import CLOSING
+from ingest.normalize import fold_diacritics
+
+RRF_K = 60
+DOCUMENT_CHUNK_WEIGHT = 0.5
+CANDIDATES = 40
+_VI_MARKS = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
+_YEAR = re.compile(r"(?<![\d/.-])(20\d\d|19\d\d)(?![\d/])")
+# The document-information chunk and the recipients list answer only questions about the document itself.
+DOCUMENT_CUES = re.compile(
+    r"ban hành|ban hanh|\bký\b|\bky\b|người ký|nguoi ky|số hiệu|so hieu|\bsố\b|ngày nào|ngay nao|nơi nhận|noi nhan|"
+    r"thời hạn|thoi han|đến năm|den nam|issued|signed|signer|number|date|horizon|recipient|sent to|deadline|"
+    r"when was|which year|what year", re.I)
+ENGLISH_WORDS = frozenset(
+    "the of and in to for which what who when where how is are was does do did plan plans agency agencies "
+    "lead leads with on by from about a an that this these those their its it one any all list give "
+    "according responsible province provincial appendix year overview compare between".split())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Explicit limits from the caller (plan filter in the UI, --plan on the command line)."""
+
+    plans: tuple[str, ...] = ()
+    province: str = ""
+    year: int = 0
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    chunk: Chunk
+    score: float  # fused score, higher is better
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass
+class Retrieval:
+    question: str
+    language: str  # vi or en
+    folded: bool  # typed without diacritics
+    items: list[Retrieved]
+    plans: list[str] | None  # the plans searched (None: all)
+    notes: list[str] = field(default_factory=list)  # what narrowing happened, in the question's language
+
+
+class Retriever:
+    def __init__(self, index: PlanIndex, terms: Glossary | None = None, candidates: int = CANDIDATES,
+                 english_lexical_weight: float = 0.25):
+        self.index = index
+        self.english_lexical_weight = english_lexical_weight
+        self.glossary = terms or glossary()
+        self.candidates = candidates
+        self._vocabulary: set[str] | None = None
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the vocabulary now rather than on the first question."""
+        self.index.embedder.embed_query("khởi động")
+        self._vietnamese_vocabulary()
+
+    def run(self, question: str, k: int = 10, filters: Filters = Filters()) -> Retrieval:
+        question = question.strip()
+        language, folded = self.language(question)
+        plans, notes, places = self._scope(question, language, filters)
+        if not question:
+            return Retrieval(question, language, folded, [], plans, notes)
+        dense_query = question
+        lexical_query, lexical_weight = _without(question, places), 1.0
+        if language == "en":
+            names = [e.vietnamese for e in self.glossary.in_english(question) if e.kind != "role"]
+            lexical_query = " ".join(n for n in names if _folded(n) not in places)
+            lexical_weight = self.english_lexical_weight
+            if names:
+                dense_query = f"{question} ({'; '.join(names)})"
+        dense = self.index.vectors.query(self.index.embedder.embed_query(dense_query), self.candidates, plans)
+        lexical = self.index.lexical.search(lexical_query, self.candidates, folded=folded,
+                                            plans=plans) if lexical_query.strip() else []
+        about_document = bool(DOCUMENT_CUES.search(question))
+        items = self._fuse(dense, lexical, lexical_weight, k, about_document)
+        return Retrieval(question, language, folded, items, plans, notes)
+
+    def _fuse(self, dense, lexical, lexical_weight: float, k: int, about_document: bool) -> list[Retrieved]:
+        scores: dict[str, float] = {}
+        dense_rank = {chunk.id: rank for rank, (chunk, _) in enumerate(dense, start=1)}
+        lexical_rank = {hit.chunk_id: rank for rank, hit in enumerate(lexical, start=1)}
+        for chunk_id, rank in dense_rank.items():
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+        for chunk_id, rank in lexical_rank.items():
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + lexical_weight / (RRF_K + rank)
+        order = sorted(scores, key=lambda i: (-scores[i], dense_rank.get(i, 1 << 30)))[:k + 10]
+        chunks = {chunk.id: chunk for chunk, _ in dense}
+        chunks.update({c.id: c for c in self.index.vectors.get([i for i in order if i not in chunks])})
+        order = [i for i in order if i in chunks]
+        if not about_document:
+            for chunk_id in order:
+                if chunks[chunk_id].section in (METADATA_SECTION, CLOSING):
+                    scores[chunk_id] *= DOCUMENT_CHUNK_WEIGHT
+        best = sorted(order, key=lambda i: (-scores[i], dense_rank.get(i, 1 << 30)))[:k]
+        # Scaled so the best possible fused score (rank 1 on both sides) is 1.0.
+        top = (1.0 + lexical_weight) / (RRF_K + 1)
+        return [Retrieved(chunks[i], round(scores[i] / top, 4), dense_rank.get(i), lexical_rank.get(i))
+                for i in best]
+
+    # -- what the question is --------------------------------------------------------------------
+    def language(self, question: str) -> tuple[str, bool]:
+        """('vi' | 'en', typed without diacritics)."""
+        if _VI_MARKS.search(question):
+            return "vi", False
+        words = [w for w in syllables(question) if not w.isdigit()]
+        if not words:
+            return "vi", False
+        english = sum(w in ENGLISH_WORDS for w in words)
+        vocabulary = self._vietnamese_vocabulary()
+        vietnamese = sum(w in vocabulary and w not in ENGLISH_WORDS for w in words)
+        if vietnamese > english and vietnamese >= 0.5 * len(words):
+            return "vi", True
+        return "en", False
+
+    def _vietnamese_vocabulary(self) -> set[str]:
+        if self._vocabulary is None:
+            self._vocabulary = self.index.lexical.vocabulary(folded=True)
+        return self._vocabulary
+
+    def _scope(self, question: str, language: str, filters: Filters) -> tuple[list[str] | None, list[str], set[str]]:
+        """The plans to search, notes saying how they were narrowed, and the (folded) place names used."""
+        plans = self.index.plans.plans()
+        chosen = [p for p in plans if not filters.plans or p.key in filters.plans]
+        if filters.province:
+            chosen = [p for p in chosen if _folded(filters.province) in
+                      (_folded(p.metadata.province or ""), _folded(p.metadata.district or ""))]
+        if filters.year:
+            chosen = [p for p in chosen if p.metadata.year == filters.year]
+        explicit = bool(filters.plans or filters.province or filters.year)
+        notes: list[str] = []
+        named = _places_named(question, chosen)
+        if named:
+            chosen = named
+            places = sorted({_place(p) for p in named})
+            notes.append(("Chỉ tìm trong kế hoạch của " if language == "vi" else "Searched only the plans of ")
+                         + ", ".join(places))
+        years = {int(y) for y in _YEAR.findall(question)}
+        plan_years = {p.metadata.year for p in chosen if p.metadata.year}
+        horizons = {p.metadata.horizon for p in chosen if p.metadata.horizon}
+        asked = years - horizons
+        if asked & plan_years:
+            chosen = [p for p in chosen if p.metadata.year in asked]
+            notes.append((f"Chỉ tìm trong kế hoạch năm " if language == "vi" else "Searched only the plans for ")
+                         + ", ".join(map(str, sorted(asked & plan_years))))
+        elif asked:
+            missing = ", ".join(map(str, sorted(asked)))
+            notes.append(f"Không có kế hoạch nào cho năm {missing}" if language == "vi"
+                         else f"No indexed plan covers {missing}")
+        places = {_folded(name) for p in named for name in (p.metadata.province, p.metadata.district) if name}
+        if not named and not (asked & plan_years) and not explicit:
+            return None, notes, places
+        return [p.key for p in chosen], notes, places
+
+
+def _folded(text: str) -> str:
+    return " ".join(syllables(fold_diacritics(text)))
+
+
+def _without(question: str, places: set[str]) -> str:
+    """The question minus the place names it was narrowed by: in those plans every chunk names them."""
+    if not places:
+        return question
+    words = syllables(question)
+    folded = [fold_diacritics(w) for w in words]
+    drop: set[int] = set()
+    for place in places:
+        parts = place.split()
+        for i in range(len(folded) - len(parts) + 1):
+            if folded[i:i + len(parts)] == parts:
+                drop.update(range(i, i + len(parts)))
+    return " ".join(w for i, w in enumerate(words) if i not in drop)
+
+
+def _place(plan: Plan) -> str:
+    return plan.metadata.district or plan.metadata.province or plan.key
+
+
+def _places_named(question: str, plans: list[Plan]) -> list[Plan]:
+    """Plans whose district or province the question names (with or without diacritics).
+
+    A district plan is preferred over its province's when the district is named.
+    """
+    text = f" {_folded(question)} "
+    by_district = [p for p in plans if p.metadata.district and f" {_folded(p.metadata.district)} " in text]
+    if by_district:
+        return by_district
+    return [p for p in plans if p.metadata.province and f" {_folded(p.metadata.province)} " in text
+            and not p.metadata.district] or [
+        p for p in plans if p.metadata.province and f" {_folded(p.metadata.province)} " in text]

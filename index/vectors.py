@@ -1,0 +1,105 @@
+"""Vector store adapter: chunks and their embeddings in Chroma.
+
+Embedded on disk (`PersistentClient` in the data folder) by default; a Chroma
+server (`HttpClient`) when a URL is configured, so several processes can
+share one index. Chroma never embeds anything itself here: its default
+embedding function downloads a model.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import numpy as np
+
+from index.chunks import Chunk
+
+COLLECTION = "chunks"
+
+
+class VectorStore:
+    def __init__(self, path=None, url: str | None = None, collection: str = COLLECTION):
+        self.path = path
+        self.url = url
+        self.collection_name = collection
+        self._client = None
+        self._collection = None
+
+    def _connect(self):
+        if self._client is None:
+            import chromadb
+            from chromadb.config import Settings
+
+            settings = Settings(anonymized_telemetry=False)
+            if self.url:
+                parts = urlparse(self.url)
+                self._client = chromadb.HttpClient(host=parts.hostname or "localhost",
+                                                   port=parts.port or 8000, ssl=parts.scheme == "https",
+                                                   settings=settings)
+            else:
+                self._client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+        return self._client
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            self._collection = self._connect().get_or_create_collection(
+                self.collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+        return self._collection
+
+    def ids(self, plan: str) -> set[str]:
+        return set(self.collection.get(where={"plan": plan}, include=[])["ids"])
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def upsert(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        for start in range(0, len(chunks), 500):
+            batch = chunks[start:start + 500]
+            self.collection.upsert(ids=[c.id for c in batch], embeddings=vectors[start:start + 500],
+                                   documents=[c.text for c in batch], metadatas=[_metadata(c) for c in batch])
+
+    def delete(self, ids: list[str]) -> None:
+        if ids:
+            self.collection.delete(ids=list(ids))
+
+    def query(self, vector: np.ndarray, k: int, plans: list[str] | None = None) -> list[tuple[Chunk, float]]:
+        """The k nearest chunks with cosine similarity (higher is better)."""
+        if plans is not None and not plans:
+            return []
+        where = {"plan": {"$in": list(plans)}} if plans is not None else None
+        total = self.collection.count()
+        if total == 0:
+            return []
+        result = self.collection.query(query_embeddings=[vector], n_results=min(k, total), where=where,
+                                       include=["documents", "metadatas", "distances"])
+        return [(_chunk(i, d, m), 1.0 - dist) for i, d, m, dist in
+                zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])]
+
+    def get(self, ids: list[str]) -> list[Chunk]:
+        if not ids:
+            return []
+        result = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        found = {i: _chunk(i, d, m) for i, d, m in zip(result["ids"], result["documents"], result["metadatas"])}
+        return [found[i] for i in ids if i in found]
+
+    def reset(self) -> None:
+        """Drop every vector (a re-embed with another model starts from here)."""
+        try:
+            self._connect().delete_collection(self.collection_name)
+        except Exception:  # chromadb raises NotFoundError or ValueError depending on the backend
+            pass
+        self._collection = None
+
+
+def _metadata(chunk: Chunk) -> dict:
+    return {"plan": chunk.plan, "document": chunk.document, "section": chunk.section, "page": chunk.page,
+            "kind": chunk.kind, "context": chunk.context, "province": chunk.province,
+            "district": chunk.district, "year": chunk.year, "pages": ",".join(map(str, chunk.pages))}
+
+
+def _chunk(chunk_id: str, text: str, meta: dict) -> Chunk:
+    pages = tuple(int(p) for p in str(meta.get("pages", "")).split(",") if p)
+    return Chunk(id=chunk_id, plan=meta["plan"], document=meta["document"], section=meta["section"],
+                 page=int(meta["page"]), kind=meta["kind"], text=text, context=meta["context"],
+                 province=meta.get("province", ""), district=meta.get("district", ""),
+                 year=int(meta.get("year", 0)), pages=pages)
