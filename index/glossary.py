@@ -55,6 +55,13 @@ class Glossary:
                     found.append(entry)
         return found
 
+    def to_vietnamese(self, text: str, entries: list[GlossaryEntry]) -> str:
+        """The text with each English variant of these entries replaced by its Vietnamese form."""
+        for pattern, entry in self._english:
+            if entry in entries:
+                text = pattern.sub(entry.vietnamese, text)
+        return text
+
     def gloss(self, vietnamese: str) -> str | None:
         """The English gloss of a Vietnamese name, when the glossary knows it."""
         folded = fold_diacritics(normalize_text(vietnamese)).lower()

@@ -25,16 +25,21 @@ RRF_K = 60
 DOCUMENT_CHUNK_WEIGHT = 0.5
 CANDIDATES = 40
 _VI_MARKS = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
+_WORD = re.compile(r"\w+(?:'s)?|[^\w\s]")
 _YEAR = re.compile(r"(?<![\d/.-])(20\d\d|19\d\d)(?![\d/])")
 # The document-information chunk and the recipients list answer only questions about the document itself.
 DOCUMENT_CUES = re.compile(
     r"ban hành|ban hanh|\bký\b|\bky\b|người ký|nguoi ky|số hiệu|so hieu|\bsố\b|ngày nào|ngay nao|nơi nhận|noi nhan|"
     r"thời hạn|thoi han|đến năm|den nam|issued|signed|signer|number|date|horizon|recipient|sent to|deadline|"
     r"when was|which year|what year", re.I)
+# Common English words: a question mostly made of these is English even when it names "Đắk Lắk".
 ENGLISH_WORDS = frozenset(
-    "the of and in to for which what who when where how is are was does do did plan plans agency agencies "
-    "lead leads with on by from about a an that this these those their its it one any all list give "
-    "according responsible province provincial appendix year overview compare between".split())
+    "the of and in to for which what who whom whose when where why how is are was were be been does do did has "
+    "have had will would should can could must may plan plans agency agencies office lead leads leading with on "
+    "at by from about as a an that this these those their its it they them one any all each list give show tell "
+    "me according responsible province provinces provincial appendix year years overview compare between "
+    "there not no or but if than into across named name mention mentions work activities activity section "
+    "sections".split())
 
 
 @dataclass(frozen=True)
@@ -84,14 +89,18 @@ class Retriever:
         plans, notes, places = self._scope(question, language, filters)
         if not question:
             return Retrieval(question, language, folded, [], plans, notes)
-        dense_query = question
+        # Within the narrowed plans every chunk is about that place: its name would only pull
+        # chunks that repeat it (the heading, the preamble) above the ones that answer.
+        dense_query = _without(question, places, keep_case=True)
         lexical_query, lexical_weight = _without(question, places), 1.0
         if language == "en":
-            names = [e.vietnamese for e in self.glossary.in_english(question) if e.kind != "role"]
-            lexical_query = " ".join(n for n in names if _folded(n) not in places)
+            entries = [e for e in self.glossary.in_english(question)
+                       if e.kind != "role" and _folded(e.vietnamese) not in places]
+            # English words for things the plans name in Vietnamese become those names: the
+            # embedder matches "Hàn Quốc" in a Vietnamese clause better than "Korea".
+            dense_query = self.glossary.to_vietnamese(dense_query, entries)
+            lexical_query = " ".join(e.vietnamese for e in entries)
             lexical_weight = self.english_lexical_weight
-            if names:
-                dense_query = f"{question} ({'; '.join(names)})"
         dense = self.index.vectors.query(self.index.embedder.embed_query(dense_query), self.candidates, plans)
         lexical = self.index.lexical.search(lexical_query, self.candidates, folded=folded,
                                             plans=plans) if lexical_query.strip() else []
@@ -124,12 +133,13 @@ class Retriever:
     # -- what the question is --------------------------------------------------------------------
     def language(self, question: str) -> tuple[str, bool]:
         """('vi' | 'en', typed without diacritics)."""
-        if _VI_MARKS.search(question):
-            return "vi", False
         words = [w for w in syllables(question) if not w.isdigit()]
         if not words:
             return "vi", False
         english = sum(w in ENGLISH_WORDS for w in words)
+        marked = sum(bool(_VI_MARKS.search(w)) for w in words)
+        if marked:
+            return ("en", False) if english >= 2 and english > marked else ("vi", False)
         vocabulary = self._vietnamese_vocabulary()
         vietnamese = sum(w in vocabulary and w not in ENGLISH_WORDS for w in words)
         if vietnamese > english and vietnamese >= 0.5 * len(words):
@@ -180,12 +190,12 @@ def _folded(text: str) -> str:
     return " ".join(syllables(fold_diacritics(text)))
 
 
-def _without(question: str, places: set[str]) -> str:
+def _without(question: str, places: set[str], keep_case: bool = False) -> str:
     """The question minus the place names it was narrowed by: in those plans every chunk names them."""
     if not places:
         return question
-    words = syllables(question)
-    folded = [fold_diacritics(w) for w in words]
+    words = _WORD.findall(question) if keep_case else syllables(question)
+    folded = [fold_diacritics(w.lower().removesuffix("'s")) for w in words]
     drop: set[int] = set()
     for place in places:
         parts = place.split()
