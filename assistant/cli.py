@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -95,7 +96,7 @@ def plan_files(paths: list[Path]) -> list[Path]:
 
 def run_ingest(paths: list[Path], settings) -> int:
     reader = PlanReader(settings.load_limits)
-    index = Assistant(settings).index
+    index = Assistant(replace(settings, embedding_threads=settings.ingest_threads)).index
     index.check_model()
     files = plan_files(paths)
     failures: list[str] = []
@@ -123,7 +124,7 @@ def run_ingest(paths: list[Path], settings) -> int:
 
 
 def run_reindex(settings) -> int:
-    index = Assistant(settings).index
+    index = Assistant(replace(settings, embedding_threads=settings.ingest_threads)).index
     changes = index.reembed()
     print(f"Re-embedded {len(changes)} plan(s), {sum(c.chunks for c in changes)} chunks "
           f"with {index.embedder.name}")

@@ -34,14 +34,14 @@ class Assistant:
     def ask(self, question: str, history: list[dict] | None = None, filters: Filters = Filters(),
             k: int = 10) -> Answer:
         started = time.perf_counter()
-        retrieval = self.retriever.run(_with_context(question, history or []), k=k, filters=filters)
+        retrieval = self.retriever.run(with_history(question, history or []), k=k, filters=filters)
         retrieval.question = question
         answer = quote_best(retrieval)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 
 
-def _with_context(question: str, history: list[dict]) -> str:
+def with_history(question: str, history: list[dict]) -> str:
     """A short follow-up ("Thế còn thời gian?") is searched together with the previous user question."""
     previous = [m.get("content", "") for m in history if m.get("role") == "user"]
     if previous and isinstance(previous[-1], str) and len(question.split()) <= FOLLOW_UP_WORDS:

@@ -30,6 +30,7 @@ class Settings:
     # Torch threads for embedding. 1 holds ~150 ms/query when another process
     # (ingest, an LLM) keeps a core busy; 2 is faster idle but collapses under load (bench/embedding.py).
     embedding_threads: int = 1
+    ingest_threads: int = 2  # a batch ingest on an otherwise idle machine embeds about twice as fast with 2
     chroma_url: str | None = None  # a Chroma server shared by several processes; default: embedded on disk
 
     @property

@@ -1,9 +1,12 @@
-"""Ingest speed per page (text PDF, DOCX, TXT, OCR scan) and structure counts per plan.
+"""Ingest speed per page (text PDF, DOCX, TXT, OCR scan), structure counts per plan,
+and the cold indexing of the sample plans (chunks/s, seconds).
 
-    python -m bench.ingest [--ocr-plans N]
+    python -m bench.ingest [--ocr-plans N] [--no-index]
 
 Renders the bundled sample plans into a temp folder, then times PlanReader.run
 on each rendering. OCR is timed on the first N plans (default 1: it costs ~3 s a page).
+Then indexes the five sample plans into an empty store, from loading the model
+to the last write, with the ingest thread setting.
 """
 from __future__ import annotations
 
@@ -13,13 +16,34 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from dataclasses import replace
+
+from assistant.service import Assistant
+from assistant.settings import load_settings
 from ingest import PlanReader
 from tests.render_samples import PLANS_DIR, render_plan, render_scan
+
+
+def index_samples() -> None:
+    settings = load_settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        index = Assistant(replace(settings, store=Path(tmp), embedding_threads=settings.ingest_threads)).index
+        index.embedder.embed_query("khởi động")
+        loaded = time.perf_counter()
+        chunks = 0
+        for path in sorted(PLANS_DIR.glob("*.txt")):
+            chunks += index.add(PlanReader().run(path)).chunks
+        done = time.perf_counter()
+    print(f"\nindex, cold ({settings.ingest_threads} threads): {chunks} chunks; model load {loaded - started:.1f} s, "
+          f"parse+chunk+embed+write {done - loaded:.1f} s = {chunks / (done - loaded):.2f} chunks/s; "
+          f"total {done - started:.1f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ocr-plans", type=int, default=1)
+    parser.add_argument("--no-index", action="store_true", help="skip the embedding part")
     args = parser.parse_args()
     reader = PlanReader()
     totals: dict[str, list[float]] = {}
@@ -49,6 +73,8 @@ def main() -> None:
     for fmt, (seconds, pages) in totals.items():
         unit = "page" if fmt in ("pdf", "scan") else "file"
         print(f"{fmt:<5} {seconds:7.2f} s for {pages:3d} {unit}s = {1000 * seconds / pages:8.1f} ms/{unit}")
+    if not args.no_index:
+        index_samples()
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ def chunk_plan(plan: Plan) -> list[Chunk]:
     chunks = [_metadata_chunk(plan, identity)]
     for root in _tree(plan.clauses):
         for piece in _pack(root, ancestors=()):
-            chunks.extend(_make_chunks(plan, identity, *piece))
+            chunks.extend(_make_chunks(plan, identity, piece))
     return _unique(chunks)
 
 
@@ -128,32 +128,44 @@ def _tree(clauses: list[Clause]) -> list[_Node]:
     return roots
 
 
-Piece = tuple[str, str, list[Clause], str]  # section label, kind, clauses, heading path shown as context
+@dataclass
+class _Piece:
+    label: str  # section path label of the chunk
+    kind: str
+    clauses: list[Clause]
+    path: str  # heading path of the ancestors (goes into the context)
+    lead: list[str]  # heading lines shown above the clauses: the parent's, in full
 
 
-def _pack(node: _Node, ancestors: tuple[_Node, ...]) -> list[Piece]:
+def _pack(node: _Node, ancestors: tuple[_Node, ...]) -> list[_Piece]:
     """Whole subtree when small; otherwise the node, then its children packed into runs."""
     path = _heading_path(ancestors)
+    parent_line = [ancestors[-1].first_line] if ancestors else []
     clause = node.clause
     if clause.kind == "row":
-        return [(clause.label, "row", [clause], path)]
+        return [_Piece(clause.label, "row", [clause], path, parent_line)]
     if node.size() <= TARGET_CHARS and not any(c.clause.kind == "row" for c in node.children):
         kind = "clause" if not node.children else "group"
-        return [(clause.label, kind, node.clauses(), path)]
-    pieces: list[Piece] = []
+        return [_Piece(clause.label, kind, node.clauses(), path, parent_line)]
+    pieces: list[_Piece] = []
     if node.children and len(node.children) >= 2 and clause.kind in ("section", "appendix"):
-        pieces.append((clause.label, "outline", [clause] + [c.clause for c in node.children], path))
+        pieces.append(_Piece(clause.label, "outline", [clause] + [c.clause for c in node.children], path, []))
     own_path = _heading_path(ancestors + (node,))
     run: list[_Node] = [node] if node.has_body else []
     run_label = clause.label
+    announced = node.has_body  # some chunk's text carries this node's heading line
 
     def flush():
-        nonlocal run
+        nonlocal run, announced
         if run:
+            announced = True
             members = [c for n in run for c in ([n.clause] if n is node else n.clauses())]
             label = run_label if len(run) == 1 else _span_label(run)
             kind = "clause" if len(members) == 1 else "group"
-            pieces.append((label, kind, members, path if run[0] is node else own_path))
+            if run[0] is node:
+                pieces.append(_Piece(label, kind, members, path, parent_line))
+            else:
+                pieces.append(_Piece(label, kind, members, own_path, [node.first_line]))
         run = []
 
     for child in node.children:
@@ -168,7 +180,14 @@ def _pack(node: _Node, ancestors: tuple[_Node, ...]) -> list[Piece]:
             run_label = child.clause.label
             run.append(child)
         else:
-            pieces.extend(_pack(child, ancestors + (node,)))
+            child_pieces = _pack(child, ancestors + (node,))
+            first = next((p for p in child_pieces if p.kind != "outline"), None)
+            if not announced and first and node.first_line not in first.lead:
+                # A bare heading ("b) Tăng cường cơ chế phối hợp") whose first child is itself split:
+                # its line leads that child's first chunk, or it would be in no chunk's text.
+                first.lead = [node.first_line] + first.lead
+            announced = True
+            pieces.extend(child_pieces)
     flush()
     return pieces
 
@@ -188,13 +207,14 @@ def _short(line: str, limit: int = OUTLINE_LINE_CHARS) -> str:
     return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _make_chunks(plan: Plan, identity: str, label: str, kind: str, clauses: list[Clause], path: str) -> list[Chunk]:
+def _make_chunks(plan: Plan, identity: str, piece: _Piece) -> list[Chunk]:
+    label, kind, clauses = piece.label, piece.kind, piece.clauses
     pages = sorted({p for c in clauses for p in c.pages}) or [1]
-    context = f"{identity} › {path}" if path else identity
+    context = f"{identity} › {piece.path}" if piece.path else identity
     if kind == "outline":
         lines = [clauses[0].text.split("\n")[0]] + [_outline_line(c) for c in clauses[1:]]
         return [_chunk(plan, context, label, kind, _cap("\n".join(lines)), pages)]
-    lead = path.rsplit(PATH_SEPARATOR, 1)[-1] if path else ""
+    lead = "\n".join(_short(line, 400) for line in piece.lead)
     body = "\n".join(c.text for c in clauses)
     if len(lead) + 1 + len(body) <= MAX_CHARS:
         return [_chunk(plan, context, label, kind, f"{lead}\n{body}" if lead else body, pages)]
@@ -205,7 +225,7 @@ def _make_chunks(plan: Plan, identity: str, label: str, kind: str, clauses: list
     chunks = []
     for n, window in enumerate(windows, start=1):
         lines = [line for line in (lead, heading if n > 1 else "", window) if line]
-        chunks.append(_chunk(plan, context, f"{label}", "split", "\n".join(lines), pages))
+        chunks.append(_chunk(plan, context, label, "split", "\n".join(lines), pages))
     return chunks
 
 

@@ -52,3 +52,44 @@ def test_bad_files_fail_one_line_each_and_good_files_still_go_in(tmp_path):
     assert "Ingested 1 plan(s)" in result.stdout
     assert sorted(p.stem for p in (store / "plans").glob("*.json")) == sorted([good.stem, other.stem])
     assert (store / "plans" / f"{good.stem}.json").read_bytes() == before
+
+
+def test_search_json_lists_clauses_best_first(sample_store):
+    result = run("search", "Which agency leads Korean exchange in 2024?", "--store", str(sample_store), "--json")
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed["question"] == "Which agency leads Korean exchange in 2024?"
+    items = printed["retrieved"]
+    assert len(items) == 10
+    assert set(items[0]) >= {"document", "section", "page", "text", "score"}
+    assert any(i["section"] in ("Phụ lục › III › 7", "Phụ lục › III › 8") for i in items[:3])
+
+
+def test_ask_batch_answers_each_line_with_latency(sample_store, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in [
+        {"id": "a", "question": "hoi cho IFFE jeonju dak lak tham gia thang may?"},
+        {"id": "b", "question": "Thế còn thời gian?",
+         "history": [{"role": "user", "content": "Ai chủ trì Tết cổ truyền Bun Pi May Lào ở Buôn Đôn?"}]},
+    ]) + "\n", encoding="utf-8")
+    result = run("ask", "--batch", str(questions), "--json", "--store", str(sample_store))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"]
+    for line in lines:
+        assert set(line) >= {"answer", "abstained", "citations", "retrieved", "latency_ms"}
+        assert len(line["retrieved"]) >= 10 and line["latency_ms"] > 0
+    assert "Tháng 10/2024" in lines[0]["retrieved"][0]["text"]
+    assert any("Bun Pi May" in r["text"] for r in lines[1]["retrieved"][:3])
+
+
+def test_eval_prints_retrieval_scores_by_language(sample_store, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g1", "lang": "en", "type": "timing", "docs": ["dak-lak-2024"],
+                                "question": "When is the IFFE Jeonju fair for Dak Lak?",
+                                "evidence": ["Hội chợ Triển lãm Sản phẩm lên men quốc tế Jeonju (IFFE) năm"],
+                                "must_include": ["Tháng 10/2024"]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run("eval", "--gold", str(gold), "--store", str(sample_store))
+    assert result.returncode == 0, result.stderr
+    assert "hit@5                    1.0" in result.stdout
+    assert "by lang" in result.stdout and "en " in result.stdout
