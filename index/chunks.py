@@ -20,6 +20,7 @@ TARGET_CHARS = 900  # pack siblings up to this size
 MAX_CHARS = 1500  # no chunk text is longer (the scorer and the model both stay far from their limits)
 OUTLINE_LINE_CHARS = 110
 METADATA_SECTION = "Thông tin văn bản"
+STANDALONE = ("preamble", "closing")  # never packed with a neighbour: they answer questions about the document
 _SENTENCE_END = re.compile(r"(?<=[.;!?…])\s+|\n")
 _SOFT_BREAK = re.compile(r"(?<=[,:])\s+")
 
@@ -84,9 +85,11 @@ def plan_identity(plan: Plan) -> str:
 def chunk_plan(plan: Plan) -> list[Chunk]:
     identity = plan_identity(plan)
     chunks = [_metadata_chunk(plan, identity)]
-    for root in _tree(plan.clauses):
-        for piece in _pack(root, ancestors=()):
-            chunks.extend(_make_chunks(plan, identity, piece))
+    # The plan itself is the root, so short top-level sections pack together like any siblings.
+    document = _Node(Clause(path=(), kind="document", heading="", text="", original="", pages=[1]),
+                     children=_tree(plan.clauses))
+    for piece in _pack(document, ancestors=()):
+        chunks.extend(_make_chunks(plan, identity, piece))
     return _unique(chunks)
 
 
@@ -140,11 +143,12 @@ class _Piece:
 def _pack(node: _Node, ancestors: tuple[_Node, ...]) -> list[_Piece]:
     """Whole subtree when small; otherwise the node, then its children packed into runs."""
     path = _heading_path(ancestors)
-    parent_line = [ancestors[-1].first_line] if ancestors else []
+    parent_line = [ancestors[-1].first_line] if ancestors and ancestors[-1].first_line else []
     clause = node.clause
     if clause.kind == "row":
         return [_Piece(clause.label, "row", [clause], path, parent_line)]
-    if node.size() <= TARGET_CHARS and not any(c.clause.kind == "row" for c in node.children):
+    if (node.size() <= TARGET_CHARS and clause.kind != "document"
+            and not any(c.clause.kind == "row" for c in node.children)):
         kind = "clause" if not node.children else "group"
         return [_Piece(clause.label, kind, node.clauses(), path, parent_line)]
     pieces: list[_Piece] = []
@@ -165,11 +169,12 @@ def _pack(node: _Node, ancestors: tuple[_Node, ...]) -> list[_Piece]:
             if run[0] is node:
                 pieces.append(_Piece(label, kind, members, path, parent_line))
             else:
-                pieces.append(_Piece(label, kind, members, own_path, [node.first_line]))
+                pieces.append(_Piece(label, kind, members, own_path, [node.first_line] if node.first_line else []))
         run = []
 
     for child in node.children:
-        small = child.size() <= TARGET_CHARS and not any(c.clause.kind == "row" for c in child.children)
+        small = (child.size() <= TARGET_CHARS and child.clause.kind not in STANDALONE
+                 and not any(c.clause.kind == "row" for c in child.children))
         if small and child.clause.kind != "row" and sum(n.size() for n in run) + child.size() <= TARGET_CHARS:
             if not run:
                 run_label = child.clause.label
@@ -182,7 +187,7 @@ def _pack(node: _Node, ancestors: tuple[_Node, ...]) -> list[_Piece]:
         else:
             child_pieces = _pack(child, ancestors + (node,))
             first = next((p for p in child_pieces if p.kind != "outline"), None)
-            if not announced and first and node.first_line not in first.lead:
+            if not announced and first and node.first_line and node.first_line not in first.lead:
                 # A bare heading ("b) Tăng cường cơ chế phối hợp") whose first child is itself split:
                 # its line leads that child's first chunk, or it would be in no chunk's text.
                 first.lead = [node.first_line] + first.lead
@@ -200,7 +205,7 @@ def _span_label(run: list[_Node]) -> str:
 
 
 def _heading_path(ancestors: tuple[_Node, ...]) -> str:
-    return PATH_SEPARATOR.join(_short(a.first_line) for a in ancestors)
+    return PATH_SEPARATOR.join(_short(a.first_line) for a in ancestors if a.first_line)
 
 
 def _short(line: str, limit: int = OUTLINE_LINE_CHARS) -> str:
