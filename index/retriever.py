@@ -133,9 +133,11 @@ class Retriever:
     # -- what the question is --------------------------------------------------------------------
     def language(self, question: str) -> tuple[str, bool]:
         """('vi' | 'en', typed without diacritics)."""
-        words = [w for w in syllables(question) if not w.isdigit()]
+        places = self._place_syllables()
+        # Place names ("Dak Lak") say nothing about the language the question is asked in.
+        words = [w for w in syllables(question) if not w.isdigit() and fold_diacritics(w) not in places]
         if not words:
-            return "vi", False
+            return "vi", bool(syllables(question)) and not _VI_MARKS.search(question)
         english = sum(w in ENGLISH_WORDS for w in words)
         marked = sum(bool(_VI_MARKS.search(w)) for w in words)
         if marked:
@@ -145,6 +147,10 @@ class Retriever:
         if vietnamese > english and vietnamese >= 0.5 * len(words):
             return "vi", True
         return "en", False
+
+    def _place_syllables(self) -> set[str]:
+        names = [n for p in self.index.plans.plans() for n in (p.metadata.province, p.metadata.district) if n]
+        return {w for name in names for w in _folded(name).split()}
 
     def _vietnamese_vocabulary(self) -> set[str]:
         if self._vocabulary is None:

@@ -77,3 +77,13 @@ def test_a_store_embedded_with_another_model_is_refused(sample_store):
     other = PlanIndex(sample_store, SentenceTransformerEmbedder("/models/some-other-model"))
     with pytest.raises(StoreError, match="embeddinggemma-300m.*some-other-model"):
         other.check_model()
+
+
+@pytest.mark.parametrize("question, language, folded", [
+    ("yoga day dak lak who is in charge", "en", False),
+    ("When was Đắk Lắk's plan No. 34/KH-UBND issued?", "en", False),
+    ("to chuc doan di Mondulkiri do ai chu tri", "vi", True),
+    ("Sở Tài chính có trách nhiệm gì?", "vi", False),
+])
+def test_language_of_the_question(sample_assistant, question, language, folded):
+    assert sample_assistant.retriever.language(question) == (language, folded)
