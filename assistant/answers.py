@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 
 from index.retriever import Retrieval, Retrieved
 
-MAX_QUOTE_CHARS = 700
-
 
 @dataclass(frozen=True)
 class Citation:
@@ -31,6 +29,7 @@ class Answer:
     retrieval: Retrieval
     latency_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
+    focus: str = ""  # the agency the answer is about, for a follow-up ("Phòng đó còn làm gì?")
 
     def to_dict(self) -> dict:
         return {"answer": self.text, "abstained": self.abstained,
@@ -43,15 +42,3 @@ def retrieved_record(item: Retrieved) -> dict:
     chunk = item.chunk
     return {"document": chunk.document, "section": chunk.section, "page": chunk.page, "text": chunk.text,
             "score": item.score, "plan": chunk.plan, "kind": chunk.kind}
-
-
-def quote_best(retrieval: Retrieval) -> Answer:
-    """The retrieval-only answer: the best clause, quoted and cited (issue 4 replaces it with composed answers)."""
-    if not retrieval.items:
-        text = ("Các kế hoạch đã nạp không có nội dung này." if retrieval.language == "vi"
-                else "The indexed plans do not cover this.")
-        return Answer(retrieval.question, text, True, [], retrieval, notes=list(retrieval.notes))
-    best = retrieval.items[0].chunk
-    quote = best.text if len(best.text) <= MAX_QUOTE_CHARS else best.text[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-    citation = Citation(1, best.document, best.section, best.page, best.text, quote)
-    return Answer(retrieval.question, f"{quote} [1]", False, [citation], retrieval, notes=list(retrieval.notes))

@@ -4,7 +4,8 @@ from __future__ import annotations
 import time
 from functools import cached_property
 
-from assistant.answers import Answer, quote_best
+from assistant.answers import Answer
+from assistant.offline import OfflineAnswerer
 from assistant.settings import Settings
 from index.embedders import make_embedder
 from index.plan_index import PlanIndex
@@ -28,17 +29,33 @@ class Assistant:
         self.index.check_model()
         return Retriever(self.index)
 
+    @cached_property
+    def answerer(self) -> OfflineAnswerer:
+        return OfflineAnswerer(self.index.plans, self.index.lexical)
+
     def search(self, question: str, k: int = 10, filters: Filters = Filters()) -> Retrieval:
         return self.retriever.run(question, k=k, filters=filters)
 
     def ask(self, question: str, history: list[dict] | None = None, filters: Filters = Filters(),
             k: int = 10) -> Answer:
         started = time.perf_counter()
-        retrieval = self.retriever.run(with_history(question, history or []), k=k, filters=filters)
-        retrieval.question = question
-        answer = quote_best(retrieval)
+        history = history or []
+        searched = with_history(question, history)
+        context, focus = "", ""
+        if searched != question:
+            # A follow-up: the earlier question weighs the clauses, and what its answer was about
+            # (an agency) is what "đó" / "that one" refers to.
+            context = searched[:-len(question)].strip()
+            focus = self._answer(context, filters, k).focus
+        answer = self._answer(searched, filters, k, question=question, context=context, focus=focus)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
+
+    def _answer(self, searched: str, filters: Filters, k: int, question: str | None = None, context: str = "",
+                focus: str = "") -> Answer:
+        retrieval = self.retriever.run(searched, k=k, filters=filters)
+        retrieval.question = question or searched
+        return self.answerer.run(retrieval.question, retrieval, context=context, focus=focus)
 
 
 def with_history(question: str, history: list[dict]) -> str:

@@ -39,6 +39,11 @@ class Chunk:
     district: str = ""
     year: int = 0  # 0: the plan is not a yearly plan
     pages: tuple[int, ...] = field(default=())
+    labels: tuple[str, ...] = field(default=())  # path labels of the clauses it holds (tasks attach by these)
+
+    def holds(self, section: str) -> bool:
+        """True when the clause at `section`, or part of it, is in this chunk."""
+        return any(label == section or label.startswith(section + PATH_SEPARATOR) for label in self.labels)
 
 
 @dataclass
@@ -91,6 +96,11 @@ def chunk_plan(plan: Plan) -> list[Chunk]:
     for piece in _pack(document, ancestors=()):
         chunks.extend(_make_chunks(plan, identity, piece))
     return _unique(chunks)
+
+
+def metadata_chunk(plan: Plan) -> Chunk:
+    """The chunk that states the plan's number, date, issuer and signer."""
+    return _metadata_chunk(plan, plan_identity(plan))
 
 
 def _metadata_chunk(plan: Plan, identity: str) -> Chunk:
@@ -218,11 +228,12 @@ def _make_chunks(plan: Plan, identity: str, piece: _Piece) -> list[Chunk]:
     context = f"{identity} › {piece.path}" if piece.path else identity
     if kind == "outline":
         lines = [clauses[0].text.split("\n")[0]] + [_outline_line(c) for c in clauses[1:]]
-        return [_chunk(plan, context, label, kind, _cap("\n".join(lines)), pages)]
+        return [_chunk(plan, context, label, kind, _cap("\n".join(lines)), pages, [clauses[0].label])]
     lead = "\n".join(_short(line, 400) for line in piece.lead)
     body = "\n".join(c.text for c in clauses)
     if len(lead) + 1 + len(body) <= MAX_CHARS:
-        return [_chunk(plan, context, label, kind, f"{lead}\n{body}" if lead else body, pages)]
+        return [_chunk(plan, context, label, kind, f"{lead}\n{body}" if lead else body, pages,
+                       [c.label for c in clauses])]
     # A clause too long for one chunk: sentence windows, each led by the clause's heading line.
     heading = clauses[0].text.split("\n", 1)[0]
     heading = _short(heading) if len(clauses[0].text) > len(heading) else ""
@@ -230,7 +241,7 @@ def _make_chunks(plan: Plan, identity: str, piece: _Piece) -> list[Chunk]:
     chunks = []
     for n, window in enumerate(windows, start=1):
         lines = [line for line in (lead, heading if n > 1 else "", window) if line]
-        chunks.append(_chunk(plan, context, label, "split", "\n".join(lines), pages))
+        chunks.append(_chunk(plan, context, label, "split", "\n".join(lines), pages, [c.label for c in clauses]))
     return chunks
 
 
@@ -242,12 +253,13 @@ def _outline_line(clause: Clause) -> str:
     return _short(line)
 
 
-def _chunk(plan: Plan, context: str, label: str, kind: str, text: str, pages: list[int]) -> Chunk:
+def _chunk(plan: Plan, context: str, label: str, kind: str, text: str, pages: list[int],
+           labels: list[str] = ()) -> Chunk:
     meta = plan.metadata
     digest = hashlib.sha256(f"{context}\n{text}".encode()).hexdigest()[:12]
     return Chunk(id=f"{plan.key}|{label}|{digest}", plan=plan.key, document=plan.document, section=label,
                  page=pages[0], kind=kind, text=text, context=context, province=meta.province or "",
-                 district=meta.district or "", year=meta.year or 0, pages=tuple(pages))
+                 district=meta.district or "", year=meta.year or 0, pages=tuple(pages), labels=tuple(labels))
 
 
 def _cap(text: str) -> str:

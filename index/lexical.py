@@ -115,11 +115,18 @@ class LexicalIndex:
 
     def vocabulary(self, folded: bool = True) -> set[str]:
         """Distinct syllables of the index (folded or not), to tell Vietnamese typed without marks from English."""
+        return set(self.document_frequencies(folded))
+
+    def document_frequencies(self, folded: bool = True) -> dict[str, int]:
+        """Syllable -> number of chunks holding it (bigrams left out)."""
         db = self._connect()
         db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunks, 'col')")
         column = "folded" if folded else "vi"
-        return {term for (term,) in db.execute("SELECT DISTINCT term FROM chunk_terms WHERE col = ?", (column,))
-                if "_" not in term}
+        return {term: count for term, count in db.execute(
+            "SELECT term, doc FROM chunk_terms WHERE col = ?", (column,)) if "_" not in term}
+
+    def count(self) -> int:
+        return self._connect().execute("SELECT count(*) FROM chunks").fetchone()[0]
 
     def close(self) -> None:
         if self._db is not None:

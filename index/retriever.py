@@ -67,6 +67,9 @@ class Retrieval:
     items: list[Retrieved]
     plans: list[str] | None  # the plans searched (None: all)
     notes: list[str] = field(default_factory=list)  # what narrowing happened, in the question's language
+    missing_years: list[int] = field(default_factory=list)  # years asked about that no plan covers
+    narrowed: bool = False  # the question itself named the place or year it is about
+    places: tuple[str, ...] = ()  # the place names (folded) the question was narrowed by
 
 
 class Retriever:
@@ -86,9 +89,11 @@ class Retriever:
     def run(self, question: str, k: int = 10, filters: Filters = Filters()) -> Retrieval:
         question = question.strip()
         language, folded = self.language(question)
-        plans, notes, places = self._scope(question, language, filters)
+        plans, notes, places, missing_years = self._scope(question, language, filters)
+        narrowed = bool(places) or (plans is not None and not (filters.plans or filters.province or filters.year))
         if not question:
-            return Retrieval(question, language, folded, [], plans, notes)
+            return Retrieval(question, language, folded, [], plans, notes, missing_years, narrowed,
+                             tuple(sorted(places)))
         # Within the narrowed plans every chunk is about that place: its name would only pull
         # chunks that repeat it (the heading, the preamble) above the ones that answer.
         dense_query = _without(question, places, keep_case=True)
@@ -106,7 +111,8 @@ class Retriever:
                                             plans=plans) if lexical_query.strip() else []
         about_document = bool(DOCUMENT_CUES.search(question))
         items = self._fuse(dense, lexical, lexical_weight, k, about_document)
-        return Retrieval(question, language, folded, items, plans, notes)
+        return Retrieval(question, language, folded, items, plans, notes, missing_years, narrowed,
+                         tuple(sorted(places)))
 
     def _fuse(self, dense, lexical, lexical_weight: float, k: int, about_document: bool) -> list[Retrieved]:
         scores: dict[str, float] = {}
@@ -157,8 +163,10 @@ class Retriever:
             self._vocabulary = self.index.lexical.vocabulary(folded=True)
         return self._vocabulary
 
-    def _scope(self, question: str, language: str, filters: Filters) -> tuple[list[str] | None, list[str], set[str]]:
-        """The plans to search, notes saying how they were narrowed, and the (folded) place names used."""
+    def _scope(self, question: str, language: str,
+               filters: Filters) -> tuple[list[str] | None, list[str], set[str], list[int]]:
+        """The plans to search, notes saying how they were narrowed, the (folded) place names used,
+        and the years asked about that no plan covers."""
         plans = self.index.plans.plans()
         chosen = [p for p in plans if not filters.plans or p.key in filters.plans]
         if filters.province:
@@ -187,9 +195,10 @@ class Retriever:
             notes.append(f"Không có kế hoạch nào cho năm {missing}" if language == "vi"
                          else f"No indexed plan covers {missing}")
         places = {_folded(name) for p in named for name in (p.metadata.province, p.metadata.district) if name}
+        missing = sorted(asked - plan_years)
         if not named and not (asked & plan_years) and not explicit:
-            return None, notes, places
-        return [p.key for p in chosen], notes, places
+            return None, notes, places, missing
+        return [p.key for p in chosen], notes, places, missing
 
 
 def _folded(text: str) -> str:

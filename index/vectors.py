@@ -94,7 +94,8 @@ class VectorStore:
 def _metadata(chunk: Chunk) -> dict:
     return {"plan": chunk.plan, "document": chunk.document, "section": chunk.section, "page": chunk.page,
             "kind": chunk.kind, "context": chunk.context, "province": chunk.province,
-            "district": chunk.district, "year": chunk.year, "pages": ",".join(map(str, chunk.pages))}
+            "district": chunk.district, "year": chunk.year, "pages": ",".join(map(str, chunk.pages)),
+            "labels": "\n".join(chunk.labels)}
 
 
 def _chunk(chunk_id: str, text: str, meta: dict) -> Chunk:
@@ -102,4 +103,5 @@ def _chunk(chunk_id: str, text: str, meta: dict) -> Chunk:
     return Chunk(id=chunk_id, plan=meta["plan"], document=meta["document"], section=meta["section"],
                  page=int(meta["page"]), kind=meta["kind"], text=text, context=meta["context"],
                  province=meta.get("province", ""), district=meta.get("district", ""),
-                 year=int(meta.get("year", 0)), pages=pages)
+                 year=int(meta.get("year", 0)), pages=pages,
+                 labels=tuple(label for label in str(meta.get("labels", "")).split("\n") if label))

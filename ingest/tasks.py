@@ -65,7 +65,8 @@ def responsibility_tasks(clauses: list[Clause]) -> list[Task]:
         for clause in clauses:
             if clause.kind != "item" or clause.path[:depth] != section.path or len(clause.path) != depth + 1:
                 continue
-            agency = agency_in_heading(_content_of(clause).split(":")[0])
+            # The heading line only: the next line of the item begins its duties ("6. Sở Tài chính\nHàng năm, ...").
+            agency = agency_in_heading(_content_of(clause, keep_lines=True).split("\n", 1)[0].split(":")[0])
             if agency is None:
                 continue
             duties = [c for c in clauses if c.path[:len(clause.path)] == clause.path and c.index >= clause.index]
@@ -112,6 +113,6 @@ def _targets(clauses: list[Clause], parent_path: tuple[str, ...]) -> list[Clause
             if c.kind == "letter" and c.path[:-1] == parent_path[:-1] and c.path[-1] in span]
 
 
-def _content_of(target: Clause) -> str:
-    text = target.text.replace("\n", " ")
+def _content_of(target: Clause, keep_lines: bool = False) -> str:
+    text = target.text if keep_lines else target.text.replace("\n", " ")
     return re.sub(r"^(?:[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*\.)\s*", "", text)

@@ -85,6 +85,7 @@ def test_responsibility_sections_become_tasks(txt_plans):
     assert gia_lai["V › 2"].lead == "Sở Ngoại vụ"
     assert "Bộ Ngoại giao" in gia_lai["V › 2"].content
     assert gia_lai["V › 1"].lead == "Ban Tuyên giáo Tỉnh ủy"
+    assert gia_lai["V › 6"].lead == "Sở Tài chính"  # the duties start on the heading's next line
     kon_ray = {t.lead: t for t in txt_plans["kon-ray"].tasks}
     assert "xúc tiến đầu tư" in kon_ray["Phòng Tài chính - Kế hoạch"].content
     dak_lak = {t.section: t.lead for t in txt_plans["dak-lak-2024"].tasks if t.source == "responsibility"}
