@@ -29,7 +29,9 @@ PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
 MAX_LONG_ANSWER = 1400
 MAX_PLANS = 3
-MIN_COVERAGE = 0.34  # share of the question's (rarity-weighted) words the best clause must contain
+# Share of the question's (rarity-weighted) words the best clause must contain. On the dev set the
+# unanswerable questions reach 0.26-0.40 and the answerable ones 0.53 and more.
+MIN_COVERAGE = 0.46
 
 # Intents, matched on the question folded to ASCII (so typing without diacritics works).
 _DOCUMENT = re.compile(r"\bban hanh\b|\bky\b|nguoi ky|so hieu|\bissued\b|\bsigned?\b|\bsigner\b|reference number|"
@@ -62,6 +64,8 @@ _ENGLISH_STOP = frozenset(
     "each me according plan plans with on at by from about as there not no or but if than into its named "
     "there give tell show list".split())
 # Words too common in these plans to tell one clause from another.
+# Words that point back into the conversation ("Phòng đó còn làm gì nữa?") rather than at a clause.
+_FOLLOW_UP = frozenset("đó này kia còn nữa vậy thế cái".split())
 _GENERIC = frozenset("ke hoach tinh huyen ngoai giao van hoa thuc hien cac nhung theo trong cua cho".split())
 
 
@@ -96,6 +100,7 @@ class OfflineAnswerer:
                        self._place_words())
         folded = fold_diacritics(question)
         compose = _Composer(self.templates[lang], retrieval, self.glossary)
+        compose.focus_words = [fold_diacritics(n) for n in words.names_asked] + words.main
         items = [i.chunk for i in retrieval.items]
         if not items:
             return compose.abstain()
@@ -113,9 +118,10 @@ class OfflineAnswerer:
         if _AMOUNT.search(folded) and not any(_MONEY.search(c.text) for c in items[:5]):
             return compose.abstain_amount(self._best_unit(items[:3], words))
         best = self._best_unit(items[:5], words)
-        if best is None or words.coverage(best.chunk.text) < MIN_COVERAGE:
-            return compose.abstain(nearby=best)
         agency = self._asks_about_agency(retrieval, words)
+        about_agency = agency and _DUTIES.search(folded)  # "Phòng đó còn làm gì?": the agency is the subject
+        if best is None or (words.coverage(best.chunk.text) < MIN_COVERAGE and not about_agency):
+            return compose.abstain(nearby=best)
         if _WHICH_PLANS.search(folded) and not retrieval.narrowed:
             groups = self._plans_that_answer(items, words, best, agency)
             return compose.per_plan([self._quote_lines(compose, g, words, brief=True) for g in groups],
@@ -251,6 +257,9 @@ class OfflineAnswerer:
             outlines = [c for c in chunks[:5] if c.kind == "outline"]
             candidates = outlines[:1] or candidates
         best = self._best_unit(candidates, words)
+        if candidates[0].kind == "outline" and words.wants_outline:
+            units = _units_of(candidates[0])
+            return [compose.quote(plan, candidates[0], units, brief=brief)]  # an overview is the whole outline
         if best is None:
             return []
         units = _units_of(best.chunk)
@@ -329,7 +338,7 @@ class _Terms:
             words = [fold_diacritics(w) for w in syllables(vietnamese)] + [
                 w for w in english if w in self.idf and not any(w in v.lower() for e in entries for v in e.english)]
         else:
-            words = [fold_diacritics(w) for w in syllables(text) if w not in QUESTION_WORDS]
+            words = [fold_diacritics(w) for w in syllables(text) if w not in QUESTION_WORDS and w not in _FOLLOW_UP]
         return [w for w in dict.fromkeys(words)
                 if w not in _GENERIC and w not in self.places and (len(w) > 1 or w.isdigit())]
 
@@ -393,6 +402,7 @@ class _Composer:
         self.glossary = terms
         self.citations: list[Citation] = []
         self.focus = ""
+        self.focus_words: list[str] = []  # folded words a shortened quote should keep in view
 
     def _cite(self, chunk: Chunk, units: list[_Unit] | None = None) -> int:
         quote = chunk.text
@@ -456,7 +466,7 @@ class _Composer:
         n = self._cite(chunk, units)
         quote = "\n".join(u.text.strip() for u in units)
         if brief:
-            quote = _clip(" ".join(u.text.strip() for u in units), 220)
+            quote = _window(" ".join(u.text.strip() for u in units), self.focus_words, 240)
         return self.t["quote"].format(plan=self.plan_name(plan), section=chunk.section, quote=quote, n=n)
 
     def issued(self, plan: Plan, chunk: Chunk) -> Answer:
@@ -552,6 +562,25 @@ def _units_of(chunk: Chunk) -> list[_Unit]:
                 units.append(_Unit(chunk, offset + a, offset + b))
         offset += len(line) + 1
     return units
+
+
+def _window(text: str, words: list[str], size: int) -> str:
+    """About `size` characters of the text around the first of the words it contains."""
+    if len(text) <= size:
+        return text
+    folded = fold_diacritics(text)  # same length as the text: folding maps one character to one
+    hits = []
+    for word in words:  # the first word found decides: callers list the names asked before other words
+        if word and folded.find(word) >= 0:
+            hits = [folded.find(word)]
+            break
+    if not hits:
+        return _clip(text, size)
+    start = max(0, min(hits) - size // 3)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + size)
+    end = text.find(" ", end) if text.find(" ", end) > 0 else len(text)
+    return ("… " if start else "") + text[start:end].strip() + (" …" if end < len(text) else "")
 
 
 def _inside(unit: _Unit, task: Task) -> bool:
