@@ -149,7 +149,7 @@ def run_search(args, settings) -> int:
 def run_ask(args, settings) -> int:
     assistant = Assistant(settings)
     if args.batch:
-        assistant.retriever.warm_up()  # the first question should not pay for loading the model
+        assistant.warm_up()  # the first question should not pay for loading the model
         for line in args.batch.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -176,7 +176,7 @@ def run_ask(args, settings) -> int:
 def run_eval(gold_file: Path, settings, answers_file: Path | None) -> int:
     gold = scoring.load(str(gold_file))
     assistant = Assistant(settings)
-    assistant.retriever.warm_up()
+    assistant.warm_up()
     answers = {}
     for item in gold:
         history = item.get("history") or ([{"role": "user", "content": item["context"]}] if item.get("context") else [])

@@ -37,8 +37,8 @@ MIN_COVERAGE = 0.46
 _DOCUMENT = re.compile(r"\bban hanh\b|\bky\b|nguoi ky|so hieu|\bissued\b|\bsigned?\b|\bsigner\b|reference number|"
                        r"\bnumber\b|\bso\b.*\bkh\b")
 _HORIZON = re.compile(r"time horizon|horizons?\b|thoi han|den nam nao|giai doan nao")
-_AMOUNT = re.compile(r"bao nhieu (ty|trieu|tien|dong)|how much (money|funding|budget)|\bvnd\b|\bty dong\b|"
-                     r"\bamounts?\b")
+_AMOUNT = re.compile(r"bao nhieu (ty|trieu|tien|dong|kinh phi)|kinh phi .*bao nhieu|how much|\bvnd\b|"
+                     r"\bty dong\b|\bamounts?\b")
 _LEAD = re.compile(r"chu tri|phu trach|co quan nao|don vi nao|phong nao|\bso nao\b|\bai\b|\bwho\b|"
                    r"which (agency|office|department|unit|body)|in charge|\bleads?\b|responsible for")
 _TIME = re.compile(r"khi nao|thoi gian|thang (may|nao)|bao gio|\bwhen\b|what month|which month")
@@ -115,7 +115,8 @@ class OfflineAnswerer:
             answer = self._document(compose, retrieval, folded)
             if answer:
                 return answer
-        if _AMOUNT.search(folded) and not any(_MONEY.search(c.text) for c in items[:5]):
+        if _AMOUNT.search(folded) and not any(_MONEY.search(c.text) for c in items[:5]) \
+                and not self._funding_stated(items[:2]):
             return compose.abstain_amount(self._best_unit(items[:3], words))
         best = self._best_unit(items[:5], words)
         agency = self._asks_about_agency(retrieval, words)
@@ -145,6 +146,12 @@ class OfflineAnswerer:
             self._chunks[key] = cached
         return cached
 
+    def warm_up(self) -> None:
+        """Read the word weights and chunk every plan now, not during the first question."""
+        self._weights()
+        for plan in self.plans.plans():
+            self._plan(plan.key)
+
     def _weights(self) -> dict[str, float]:
         """Inverse document frequency of each folded syllable: rare words decide what a question is about."""
         if self._idf is None:
@@ -165,6 +172,11 @@ class OfflineAnswerer:
                   for i, u in enumerate(_units_of(chunk)) if i > 0 or "\n" not in chunk.text.strip()]
         scored = [s for s in scored if s[0] > 0]
         return max(scored, key=lambda s: s[0])[1] if scored else None
+
+    def _funding_stated(self, chunks: list[Chunk]) -> bool:
+        """True when a task of these chunks states its funding ("Không phát sinh" is an answer too)."""
+        return any(task.funding for chunk in chunks for task in self._plan(chunk.plan)[0].tasks
+                   if chunk.holds(task.section))
 
     def _asks_about_agency(self, retrieval: Retrieval, words: "_Terms") -> bool:
         """True when the question names an agency that some plan in scope gives a responsibility clause."""
@@ -294,9 +306,9 @@ class OfflineAnswerer:
         absent = [f for f in wants if not getattr(meta, f)]
         if absent:
             return compose.abstain_field(plan, absent[0], metadata_chunk(plan))
-        if not meta.date:
+        if not wants:
             return None
-        return compose.issued(plan, metadata_chunk(plan))
+        return compose.document(plan, metadata_chunk(plan))
 
     def _other_document(self, question: str, retrieval: Retrieval) -> bool:
         """True when the question names a document other than the plan itself ("Kế hoạch 603/KH-UBND")."""
@@ -363,7 +375,8 @@ class _Terms:
             if not words or not _AGENCY_HEAD.match(part.strip()):
                 continue
             core = [w for w in words if w not in self.place_words]
-            if core and (len(core) >= 2 or len(words) > len(core)) and all(w in self.spoken for w in core):
+            # One word left ("Báo" of "Báo Gia Lai") is too common to name anything on its own.
+            if len(core) >= 2 and all(w in self.spoken for w in core):
                 return True
         return False
 
@@ -469,18 +482,24 @@ class _Composer:
             quote = _window(" ".join(u.text.strip() for u in units), self.focus_words, 240)
         return self.t["quote"].format(plan=self.plan_name(plan), section=chunk.section, quote=quote, n=n)
 
-    def issued(self, plan: Plan, chunk: Chunk) -> Answer:
+    def document(self, plan: Plan, chunk: Chunk) -> Answer:
+        """When and where the plan was issued and who signed it, as far as the plan says."""
         meta = plan.metadata
-        year, month, day = meta.date.split("-")
-        date = f"ngày {day} tháng {month} năm {year}"
-        if self.lang == "en":
-            date = f"{int(day)} {_MONTHS[int(month) - 1]} {year} ({date})"
+        parts = ""
+        if meta.date:
+            year, month, day = meta.date.split("-")
+            date = f"ngày {day} tháng {month} năm {year}"
+            if self.lang == "en":
+                date = f"{int(day)} {_MONTHS[int(month) - 1]} {year} ({date})"
+            parts += self.t["issued_on"].format(date=date)
+            if meta.place:
+                parts += self.t["issued_at"].format(place=meta.place)
         signer = " ".join(x for x in (meta.signer_title, meta.signer) if x)
-        text = self.t["issued"].format(
-            plan=self.plan_name(plan)[:1].upper() + self.plan_name(plan)[1:], date=date,
-            at=self.t["issued_at"].format(place=meta.place) if meta.place else "",
-            signed=self.t["signed_by"].format(signer=signer) if signer else "", n=self._cite(chunk))
-        return self._answer(text)
+        if meta.signer:
+            parts += self.t["signed_by"].format(sep=", " if parts else ": ", signer=signer)
+        name = self.plan_name(plan)
+        return self._answer(self.t["document"].format(plan=name[:1].upper() + name[1:], parts=parts,
+                                                      n=self._cite(chunk)))
 
     def horizons(self, plans: list[Plan]) -> Answer:
         lines = []

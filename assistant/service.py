@@ -33,6 +33,11 @@ class Assistant:
     def answerer(self) -> OfflineAnswerer:
         return OfflineAnswerer(self.index.plans, self.index.lexical)
 
+    def warm_up(self) -> None:
+        """Load the model and every index now, so the first question is as fast as the next."""
+        self.retriever.warm_up()
+        self.answerer.warm_up()
+
     def search(self, question: str, k: int = 10, filters: Filters = Filters()) -> Retrieval:
         return self.retriever.run(question, k=k, filters=filters)
 

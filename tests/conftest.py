@@ -49,5 +49,5 @@ def sample_store(tmp_path_factory, txt_plans) -> Path:
 @pytest.fixture(scope="session")
 def sample_assistant(sample_store) -> Assistant:
     assistant = Assistant(load_settings(store=sample_store, embedding_threads=2))
-    assistant.retriever.warm_up()
+    assistant.warm_up()
     return assistant
