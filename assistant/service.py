@@ -5,6 +5,7 @@ import time
 from functools import cached_property
 
 from assistant.answers import Answer
+from assistant.generative import ChatModelAnswerer, make_chat_model
 from assistant.offline import OfflineAnswerer
 from assistant.settings import Settings
 from index.embedders import make_embedder
@@ -30,8 +31,18 @@ class Assistant:
         return Retriever(self.index)
 
     @cached_property
-    def answerer(self) -> OfflineAnswerer:
+    def offline(self) -> OfflineAnswerer:
         return OfflineAnswerer(self.index.plans, self.index.lexical)
+
+    @cached_property
+    def answerer(self) -> OfflineAnswerer | ChatModelAnswerer:
+        if self.settings.answerer == "llm":
+            if not self.settings.llm_url:
+                raise ValueError("answerer = llm needs llm_url (PLAN_ASSISTANT_LLM_URL), e.g. http://localhost:11434/v1")
+            chat_model = make_chat_model(self.settings.llm_url, self.settings.llm_model, self.settings.llm_api_key,
+                                         self.settings.llm_timeout_s)
+            return ChatModelAnswerer(chat_model, self.offline)
+        return self.offline
 
     def warm_up(self) -> None:
         """Load the model and every index now, so the first question is as fast as the next."""
@@ -51,16 +62,17 @@ class Assistant:
             # A follow-up: the earlier question weighs the clauses, and what its answer was about
             # (an agency) is what "đó" / "that one" refers to.
             context = searched[:-len(question)].strip()
-            focus = self._answer(context, filters, k).focus
+            focus = self._answer(context, filters, k, offline=True).focus
         answer = self._answer(searched, filters, k, question=question, context=context, focus=focus)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 
     def _answer(self, searched: str, filters: Filters, k: int, question: str | None = None, context: str = "",
-                focus: str = "") -> Answer:
+                focus: str = "", offline: bool = False) -> Answer:
         retrieval = self.retriever.run(searched, k=k, filters=filters)
         retrieval.question = question or searched
-        return self.answerer.run(retrieval.question, retrieval, context=context, focus=focus)
+        answerer = self.offline if offline else self.answerer
+        return answerer.run(retrieval.question, retrieval, context=context, focus=focus)
 
 
 def with_history(question: str, history: list[dict]) -> str:

@@ -32,6 +32,13 @@ class Settings:
     embedding_threads: int = 1
     ingest_threads: int = 2  # a batch ingest on an otherwise idle machine embeds about twice as fast with 2
     chroma_url: str | None = None  # a Chroma server shared by several processes; default: embedded on disk
+    # "offline" composes answers from the plans' words (instant, the default); "llm" asks a chat model
+    # at llm_url (any OpenAI-compatible server: Ollama's /v1, vLLM, llama_cpp.server) and checks its answer.
+    answerer: str = "offline"
+    llm_url: str | None = None
+    llm_model: str = "qwen2.5-coder-1.5b-instruct"
+    llm_api_key: str = ""
+    llm_timeout_s: float = 60.0
 
     @property
     def load_limits(self) -> LoadLimits:
@@ -64,4 +71,6 @@ def _coerce(kind, value):
         return Path(value).expanduser()
     if kind in ("int", int):
         return int(value)
+    if kind in ("float", float):
+        return float(value)
     return value

@@ -1,0 +1,77 @@
+"""The offline answerer on the sample plans: right facts, cited, in the question's language, honest."""
+import re
+
+import pytest
+
+
+def _check_citations(answer):
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.n for c in answer.citations}, answer.text
+    for citation in answer.citations:
+        assert citation.quote and citation.quote in citation.text
+        assert citation.section and citation.page >= 1 and citation.document.endswith(".txt")
+
+
+def test_english_task_question_names_the_lead_agency_in_english(sample_assistant):
+    answer = sample_assistant.ask("Which agency leads Korean exchange in 2024?")
+    assert not answer.abstained
+    assert "Hội Hữu nghị Việt Nam - Hàn Quốc tỉnh" in answer.text
+    assert answer.text.startswith("Under plan 34/KH-UBND (Đắk Lắk, 2024)") and " leads" in answer.text
+    assert answer.citations[0].section in ("Phụ lục › III › 7", "Phụ lục › III › 8")
+    _check_citations(answer)
+
+
+def test_time_question_typed_without_diacritics(sample_assistant):
+    answer = sample_assistant.ask("hoi cho IFFE jeonju dak lak tham gia thang may?")
+    assert "Tháng 10/2024" in answer.text and answer.text.startswith("Theo Kế hoạch 34/KH-UBND")
+    assert answer.citations[0].section == "Phụ lục › II › 10"
+    _check_citations(answer)
+
+
+def test_agency_duties_get_one_line_per_plan(sample_assistant):
+    answer = sample_assistant.ask("Sở Tài chính có trách nhiệm gì?")
+    lines = [line for line in answer.text.split("\n") if line.startswith("- ")]
+    assert len(lines) >= 3 and len(answer.text) <= 800
+    assert all("Sở Tài chính" in line for line in lines)
+    assert {"Đắk Lắk", "Gia Lai", "Hải Dương"} <= {p for p in ("Đắk Lắk", "Gia Lai", "Hải Dương", "Kon Rẫy")
+                                                    if p in answer.text}
+    assert all("Sở Tài chính" in c.text for c in answer.citations)
+    _check_citations(answer)
+
+
+def test_follow_up_about_the_same_office(sample_assistant):
+    history = [{"role": "user", "content": "Phòng nào ở huyện Kon Rẫy tham mưu bố trí kinh phí thực hiện kế hoạch?"}]
+    answer = sample_assistant.ask("Phòng đó còn làm gì nữa không?", history=history)
+    assert not answer.abstained
+    assert "Phòng Tài chính - Kế hoạch" in answer.text and "xúc tiến đầu tư" in answer.text
+    _check_citations(answer)
+
+
+def test_document_question_uses_the_plan_metadata(sample_assistant):
+    answer = sample_assistant.ask("When was Đắk Lắk's plan No. 34/KH-UBND issued, and who signed it?")
+    assert "22 February 2024" in answer.text and "ngày 22 tháng 02 năm 2024" in answer.text
+    assert "Võ Văn Cảnh" in answer.text
+    _check_citations(answer)
+
+
+@pytest.mark.parametrize("question, says", [
+    ("Kế hoạch ngoại giao văn hóa năm 2025 của Quảng Ngãi có những hoạt động gì?", "2025"),
+    ("Which Korean province is Gia Lai twinned with according to its plan?", "do not contain"),
+    ("Hải Dương dành bao nhiêu tỷ đồng mỗi năm cho hoạt động ngoại giao văn hóa?", "không nêu số tiền"),
+    ("What is the reference number of Gia Lai's implementation plan?", "does not state its number"),
+    ("What is the capital of France?", "do not contain"),
+])
+def test_questions_the_plans_do_not_answer_are_declined(sample_assistant, question, says):
+    answer = sample_assistant.ask(question)
+    assert answer.abstained, answer.text
+    assert says in answer.text
+    _check_citations(answer)
+
+
+def test_answers_stay_short(sample_assistant):
+    for question in ("Mục đích của kế hoạch ngoại giao văn hóa năm 2024 của Đắk Lắk?",
+                     "What are the duties of Gia Lai's Department of Culture, Sports and Tourism?",
+                     "Which plans mention UNESCO?"):
+        answer = sample_assistant.ask(question)
+        assert not answer.abstained and len(answer.text) <= 1400, question
+        _check_citations(answer)
