@@ -14,10 +14,26 @@ class Citation:
     page: int
     text: str  # the cited chunk's full text
     quote: str  # the span of it that supports the claim
+    plan_title: str = ""
+    plan_number: str = ""
+    plan_date: str = ""  # ISO
+
+    @property
+    def quote_start(self) -> int:
+        """Where the quote starts in the text (for highlighting); -1 when it is not there verbatim."""
+        return self.text.find(self.quote)
 
     def to_dict(self) -> dict:
         return {"n": self.n, "document": self.document, "section": self.section, "page": self.page,
-                "text": self.text, "quote": self.quote}
+                "text": self.text, "quote": self.quote, "quote_start": self.quote_start,
+                "plan": {"title": self.plan_title, "number": self.plan_number, "date": self.plan_date}}
+
+
+def cite(n: int, chunk, quote: str, plan) -> "Citation":
+    """A citation of a chunk of a plan."""
+    meta = plan.metadata
+    return Citation(n, chunk.document, chunk.section, chunk.page, chunk.text, quote, meta.title or "",
+                    meta.number or "", meta.date or "")
 
 
 @dataclass

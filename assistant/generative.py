@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answers import Answer, Citation
+from assistant.answers import Answer, Citation, cite
 from assistant.offline import PROMPTS, OfflineAnswerer
 from index.retriever import Retrieval, Retrieved
 from ingest.normalize import fold_diacritics
@@ -104,19 +104,20 @@ class ChatModelAnswerer:
         if not checked.ok:
             fallback.notes.append(_note(retrieval.language, "; ".join(checked.problems[:3])))
             return fallback
-        citations = [_citation(n, items[n - 1], checked.text) for n in checked.used]
+        citations = [_citation(n, items[n - 1], checked.text, self.offline.plans.get(items[n - 1].chunk.plan))
+                     for n in checked.used]
         abstained = bool(_ABSTAIN.search(checked.text))
         return Answer(question, checked.text, abstained, citations, retrieval, notes=list(retrieval.notes),
                       focus=fallback.focus)
 
 
-def _citation(n: int, item: Retrieved, answer: str) -> Citation:
+def _citation(n: int, item: Retrieved, answer: str, plan) -> Citation:
     """The clause as cited, with the sentence of it that shares most words with the answer."""
     chunk = item.chunk
     answer_words = set(_fold(answer).split())
     sentences = [s for s in re.split(r"(?<=[.;])\s+|\n", chunk.text) if s.strip()]
     quote = max(sentences, key=lambda s: len(set(_fold(s).split()) & answer_words), default=chunk.text)
-    return Citation(n, chunk.document, chunk.section, chunk.page, chunk.text, quote.strip())
+    return cite(n, chunk, quote.strip(), plan)
 
 
 def _note(lang: str, reason: str) -> str:

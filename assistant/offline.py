@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.answers import Answer, Citation
+from assistant.answers import Answer, Citation, cite
 from index.chunks import Chunk, chunk_plan, metadata_chunk
 from index.glossary import Glossary, glossary
 from index.lexical import QUESTION_WORDS, LexicalIndex, syllables
@@ -99,7 +99,7 @@ class OfflineAnswerer:
         words = _Terms(question, context, lang, self.glossary, self._weights(), retrieval.places, focus,
                        self._place_words())
         folded = fold_diacritics(question)
-        compose = _Composer(self.templates[lang], retrieval, self.glossary)
+        compose = _Composer(self.templates[lang], retrieval, self.glossary, self.plans)
         compose.focus_words = [fold_diacritics(n) for n in words.names_asked] + words.main
         items = [i.chunk for i in retrieval.items]
         if not items:
@@ -408,8 +408,9 @@ class _Terms:
 class _Composer:
     """Sentences in the question's language, with citation numbers in order of first use."""
 
-    def __init__(self, templates: dict, retrieval: Retrieval, terms: Glossary):
+    def __init__(self, templates: dict, retrieval: Retrieval, terms: Glossary, plans: PlanStore):
         self.t = templates
+        self.plans = plans
         self.retrieval = retrieval
         self.lang = retrieval.language
         self.glossary = terms
@@ -425,7 +426,7 @@ class _Composer:
             if citation.text == chunk.text:
                 return citation.n
         n = len(self.citations) + 1
-        self.citations.append(Citation(n, chunk.document, chunk.section, chunk.page, chunk.text, quote.strip()))
+        self.citations.append(cite(n, chunk, quote.strip(), self.plans.get(chunk.plan)))
         return n
 
     def plan_name(self, plan: Plan) -> str:
@@ -437,11 +438,14 @@ class _Composer:
         return f"{name} ({meta.year})" if meta.year else name
 
     def name(self, vietnamese: str) -> str:
-        """An agency or place as written, with an English gloss in English answers."""
+        """Agencies or places as written, each with an English gloss in English answers."""
         if self.lang != "en":
             return vietnamese
-        gloss = self.glossary.gloss(vietnamese)
-        return f"{vietnamese} ({gloss})" if gloss and gloss.lower() != vietnamese.lower() else vietnamese
+        parts = []
+        for part in vietnamese.split(", "):
+            gloss = self.glossary.gloss(part)
+            parts.append(f"{part} ({gloss})" if gloss and gloss.lower() != part.lower() else part)
+        return ", ".join(parts)
 
     def task(self, plan: Plan, task: Task, chunk: Chunk, budget: int = MAX_ANSWER) -> str:
         n = self._cite(chunk)

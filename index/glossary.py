@@ -63,10 +63,17 @@ class Glossary:
         return text
 
     def gloss(self, vietnamese: str) -> str | None:
-        """The English gloss of a Vietnamese name, when the glossary knows it."""
-        folded = fold_diacritics(normalize_text(vietnamese)).lower()
-        for entry in self._vietnamese:
-            if fold_diacritics(entry.vietnamese).lower() == folded:
+        """The English gloss of a Vietnamese agency or place name, when the glossary knows it.
+
+        A name that extends a known one is glossed by it: "Hội Hữu nghị Việt Nam - Hàn Quốc tỉnh" is the
+        province's Vietnam-Korea Friendship Association.
+        """
+        folded = " ".join(fold_diacritics(normalize_text(vietnamese)).lower().replace("-", " ").split())
+        for entry in self._vietnamese:  # longest first
+            if entry.kind not in ("agency", "place", "country"):
+                continue
+            known = " ".join(fold_diacritics(entry.vietnamese).lower().replace("-", " ").split())
+            if folded == known or (folded.startswith(known + " ") and len(folded) - len(known) <= 12):
                 return entry.english[0]
         return None
 
