@@ -2,44 +2,280 @@
 
     python app.py [--store DIR] [--host 127.0.0.1] [--port 7860]
 
-This first version shows the indexed plans and the task table; chat with cited
-answers arrives with the retrieval and answer issues.
+Chat with cited answers and a sources panel, the plans (upload, re-index and
+delete for admins), and the table of every task. The named endpoint `/ask`
+returns what `python -m assistant ask --json` prints:
+    gradio_client.Client(url).predict("Sở Tài chính có trách nhiệm gì?", api_name="/ask")
 """
 from __future__ import annotations
 
 import argparse
+import html
+import tempfile
+from collections import Counter
+from pathlib import Path
 
 import gradio as gr
+import pandas as pd
 
+from assistant.answers import Answer
 from assistant.catalog import Catalog
-from assistant.settings import load_settings
+from assistant.feedback import FeedbackStore
+from assistant.service import Assistant
+from assistant.settings import Settings, load_settings
+from assistant.users import Users
+from index.retriever import Filters
+from ingest import IngestError
 
 TASK_COLUMNS = ["document", "section", "content", "lead", "cooperating", "time", "funding", "page"]
 PLAN_COLUMNS = ["document", "title", "number", "date", "issuer", "year", "horizon", "signer", "pages", "clauses",
                 "tasks"]
+EXAMPLES = [
+    "Which agency leads Korean exchange in 2024?",
+    "Sở Tài chính có trách nhiệm gì?",
+    "ai chu tri cuoc thi hung bien tieng Nhat o Dak Lak?",
+    "Kế hoạch Gia Lai nêu những di tích nào cần bảo tồn, phát huy?",
+    "When was Đắk Lắk's 2024 plan No. 34/KH-UBND issued, and who signed it?",
+]
+CSS = """
+.source { border-left: 3px solid #c0392b; padding: 4px 10px; margin: 8px 0; }
+.source .head { font-size: 0.9em; color: #555; }
+.source .clause { white-space: pre-wrap; margin-top: 4px; }
+.source mark { background: #ffe58a; }
+"""
 
 
-def build(catalog: Catalog) -> gr.Blocks:
+def render_answer(answer: Answer) -> str:
+    notes = "".join(f"\n\n_{html.escape(note)}_" for note in answer.notes)
+    return html.escape(answer.text).replace("\n", "  \n") + notes
+
+
+def render_sources(answer: Answer | None, index_files: Path) -> str:
+    """Each citation: plan, number, date, section, page, the clause with the quoted span marked."""
+    if answer is None or not answer.citations:
+        return "<p><i>Chưa có nguồn / No sources yet.</i></p>"
+    parts = []
+    for c in answer.citations:
+        start = c.quote_start
+        if start >= 0:
+            clause = (html.escape(c.text[:start]) + "<mark>" + html.escape(c.quote) + "</mark>"
+                      + html.escape(c.text[start + len(c.quote):]))
+        else:
+            clause = html.escape(c.text)
+        plan = " · ".join(html.escape(x) for x in (c.plan_title, c.plan_number, c.plan_date) if x)
+        link = ""
+        original = index_files / c.document
+        if original.is_file():
+            anchor = f"#page={c.page}" if original.suffix.lower() == ".pdf" else ""
+            link = (f' · <a href="/gradio_api/file={html.escape(str(original))}{anchor}" target="_blank">'
+                    f"Mở văn bản / Open</a>")
+        parts.append(
+            f'<div class="source" id="source-{c.n}"><div class="head"><b>[{c.n}]</b> {html.escape(c.document)}'
+            f" — {plan}<br>{html.escape(c.section)} · tr. {c.page}{link}</div>"
+            f'<div class="clause">{clause}</div></div>')
+    return "\n".join(parts)
+
+
+def plain_text(answer: Answer) -> str:
+    """The answer with its references, to paste into a report or a message."""
+    refs = [f"[{c.n}] {c.document}, {c.section}, tr. {c.page}" for c in answer.citations]
+    return "\n".join([answer.text, *refs])
+
+
+def _text(content) -> str:
+    """Gradio 6 gives message content as a string or a list of content blocks."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
+    if isinstance(content, dict):
+        return content.get("text", "")
+    return str(content)
+
+
+def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blocks:
+    catalog = Catalog(assistant.settings.store)
+    files = assistant.index.files_dir
+
+    def plan_choices():
+        return [(f"{row['document']} ({row['number'] or row['issuer'] or ''})", row["document"].rsplit(".", 1)[0])
+                for row in catalog.plans()]
+
+    def require_admin(request: gr.Request | None) -> None:
+        if not users.is_admin(getattr(request, "username", None)):
+            raise gr.Error("Chỉ quản trị viên được làm việc này / Admins only")
+
+    def respond(message: str, history: list, plans: list[str] | None, answers: list):
+        message = (message or "").strip()
+        if not message:
+            yield history, gr.update(), gr.update(), answers, ""
+            return
+        asked = [{"role": "user", "content": _text(m["content"])} for m in history if m.get("role") == "user"]
+        history = history + [{"role": "user", "content": message}]
+        written = ""
+        for step in assistant.ask_stream(message, asked, Filters(plans=tuple(plans or ()))):
+            if isinstance(step, str):
+                written += step
+                yield history + [{"role": "assistant", "content": written}], gr.update(), gr.update(), answers, ""
+                continue
+            answers = answers + [step.to_dict()]
+            yield (history + [{"role": "assistant", "content": render_answer(step)}],
+                   render_sources(step, files), plain_text(step), answers, "")
+
+    def on_like(answers: list, reason: str, plans: list[str] | None, data: gr.LikeData,
+                request: gr.Request):
+        turn = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        number = (turn + 1) // 2 - 1  # assistant messages sit at odd positions
+        if 0 <= number < len(answers):
+            feedback.add(answers[number], bool(data.liked), reason, getattr(request, "username", "") or "", plans)
+            gr.Info("Cảm ơn góp ý / Thank you")
+
+    def api_ask(question: str, plans: list[str] | None = None) -> dict:
+        """Answer a question about the plans, with citations (the JSON of `python -m assistant ask --json`)."""
+        return assistant.ask(question, filters=Filters(plans=tuple(plans or ()))).to_dict()
+
+    def task_rows(agency: str, document: str, time: str) -> list[dict]:
+        return catalog.tasks(agency=agency, document=document, time=time)
+
     def task_table(agency: str, document: str, time: str):
-        rows = catalog.tasks(agency=agency, document=document, time=time)
-        return [[row[c] for c in TASK_COLUMNS] for row in rows]
+        rows = task_rows(agency, document, time)
+        table = [[row[c] for c in TASK_COLUMNS] for row in rows]
+        counts = Counter(lead for row in rows for lead in (row["lead_agencies"] or [row["lead"]]))
+        chart = pd.DataFrame({"agency": list(counts), "tasks": list(counts.values())})
+        return table, chart
+
+    def export(agency: str, document: str, time: str, kind: str) -> str:
+        rows = task_rows(agency, document, time)
+        out = Path(tempfile.mkdtemp()) / f"tasks.{kind}"
+        frame = pd.DataFrame([{c: row[c] for c in TASK_COLUMNS} for row in rows], columns=TASK_COLUMNS)
+        if kind == "csv":
+            frame.to_csv(out, index=False, encoding="utf-8-sig")  # the BOM lets Excel read Vietnamese
+        else:
+            frame.to_excel(out, index=False)
+        return str(out)
 
     def plan_table():
         return [[row[c] for c in PLAN_COLUMNS] for row in catalog.plans()]
 
+    def upload(paths: list[str] | None, request: gr.Request):
+        require_admin(request)
+        lines = []
+        for path in paths or []:
+            name = Path(path).name
+            try:
+                plan, change = assistant.ingest(Path(path))
+                lines.append(f"- ✅ {html.escape(name)}: {len(plan.clauses)} điều khoản / clauses, "
+                             f"{len(plan.tasks)} nhiệm vụ / tasks, {change.chunks} đoạn / chunks")
+            except IngestError as exc:
+                lines.append(f"- ❌ {html.escape(name)}: {html.escape(exc.reason)}")
+        return "\n".join(lines) or "Chưa chọn tệp / No file chosen", plan_table(), gr.update(choices=plan_choices())
+
+    def reindex(key: str, request: gr.Request):
+        require_admin(request)
+        if not key:
+            return "Chọn kế hoạch / Choose a plan", plan_table()
+        change = assistant.reindex(key)
+        return f"Đã lập lại chỉ mục / Re-indexed {key}: {change.chunks} chunks", plan_table()
+
+    def delete(key: str, request: gr.Request):
+        require_admin(request)
+        if not key:
+            return "Chọn kế hoạch / Choose a plan", plan_table(), gr.update()
+        assistant.remove(key)
+        return f"Đã xóa / Deleted {key}", plan_table(), gr.update(choices=plan_choices(), value=None)
+
+    def export_feedback(request: gr.Request) -> str:
+        require_admin(request)
+        out = Path(tempfile.mkdtemp()) / "feedback.csv"
+        out.write_text(feedback.to_csv(), encoding="utf-8-sig")
+        return str(out)
+
+    def on_load(request: gr.Request):
+        admin = users.is_admin(getattr(request, "username", None))
+        return gr.update(visible=admin), gr.update(choices=plan_choices())
+
     with gr.Blocks(title="Trợ lý Kế hoạch ngoại giao văn hóa") as demo:
-        gr.Markdown("# Trợ lý Kế hoạch ngoại giao văn hóa")
+        gr.Markdown("# Trợ lý Kế hoạch ngoại giao văn hóa / Cultural-diplomacy plan assistant")
+        answers = gr.State([])
+        with gr.Tab("Hỏi đáp / Chat"):
+            if assistant.settings.answerer == "llm":
+                gr.Markdown("_Chế độ mô hình ngôn ngữ: chậm hơn (10-40 giây mỗi câu trả lời) / "
+                            "Language-model mode: slower (10-40 s an answer)._")
+            with gr.Row():
+                with gr.Column(scale=3):
+                    plan_filter = gr.Dropdown(choices=plan_choices(), multiselect=True,
+                                              label="Kế hoạch / Plans (để trống: tất cả / empty: all)")
+                    chatbot = gr.Chatbot(height=480, buttons=["copy"], elem_id="chat", label="Hội thoại / Chat")
+                    question = gr.Textbox(label="Câu hỏi / Question", elem_id="question",
+                                          placeholder="Ví dụ: Sở Tài chính có trách nhiệm gì?")
+                    with gr.Row():
+                        ask = gr.Button("Hỏi / Ask", variant="primary", elem_id="ask")
+                        clear = gr.Button("Hội thoại mới / New chat")
+                    gr.Examples(EXAMPLES, inputs=question)
+                    reason = gr.Textbox(label="Góp ý (tùy chọn, rồi bấm thích / không thích) / Feedback reason (optional, then like / dislike)", lines=1)
+                with gr.Column(scale=2):
+                    gr.Markdown("### Nguồn / Sources")
+                    sources = gr.HTML(render_sources(None, files), elem_id="sources")
+                    copy_box = gr.Textbox(label="Sao chép câu trả lời kèm nguồn / Copy answer with references",
+                                          lines=5, buttons=["copy"], elem_id="copy-answer")
+            for trigger in (question.submit, ask.click):
+                trigger(respond, [question, chatbot, plan_filter, answers],
+                        [chatbot, sources, copy_box, answers, question], api_visibility="private")
+            clear.click(lambda: ([], render_sources(None, files), "", []), None,
+                        [chatbot, sources, copy_box, answers], api_visibility="private")
+            chatbot.like(on_like, [answers, reason, plan_filter], None, api_visibility="private")
         with gr.Tab("Nhiệm vụ / Tasks"):
             with gr.Row():
-                agency = gr.Textbox(label="Cơ quan / Agency", placeholder="Sở Ngoại vụ")
+                agency = gr.Textbox(label="Cơ quan / Agency", placeholder="Sở Ngoại vụ", elem_id="task-agency")
                 document = gr.Textbox(label="Kế hoạch / Plan", placeholder="dak-lak")
                 time = gr.Textbox(label="Thời gian / Time", placeholder="Quý II")
-            tasks = gr.Dataframe(headers=TASK_COLUMNS, value=task_table("", "", ""), wrap=True)
+            first_table, first_chart = task_table("", "", "")
+            tasks = gr.Dataframe(headers=TASK_COLUMNS, value=first_table, wrap=True, elem_id="tasks")
+            with gr.Row():
+                csv_button = gr.DownloadButton("Tải CSV / Download CSV", elem_id="tasks-csv")
+                xlsx_button = gr.DownloadButton("Tải XLSX / Download XLSX")
+            chart = gr.BarPlot(first_chart, x="agency", y="tasks", label="Nhiệm vụ theo cơ quan chủ trì / "
+                                                                          "Tasks per lead agency")
             for box in (agency, document, time):
-                box.change(task_table, [agency, document, time], tasks)
+                box.change(task_table, [agency, document, time], [tasks, chart], api_visibility="private")
+            csv_button.click(lambda a, d, t: export(a, d, t, "csv"), [agency, document, time], csv_button,
+                             api_visibility="private")
+            xlsx_button.click(lambda a, d, t: export(a, d, t, "xlsx"), [agency, document, time], xlsx_button,
+                              api_visibility="private")
         with gr.Tab("Kế hoạch / Plans"):
-            gr.Dataframe(headers=PLAN_COLUMNS, value=plan_table, wrap=True)
+            plans = gr.Dataframe(headers=PLAN_COLUMNS, value=plan_table, wrap=True)
+            with gr.Group(visible=False, elem_id="admin") as admin:
+                gr.Markdown("### Quản trị / Administration")
+                upload_files = gr.File(file_count="multiple", file_types=[".pdf", ".docx", ".txt"],
+                                       label="Tải kế hoạch lên / Upload plans (PDF, DOCX, TXT, scans)",
+                                       elem_id="upload")
+                upload_button = gr.Button("Nạp / Ingest", variant="primary", elem_id="ingest")
+                result = gr.Markdown(elem_id="ingest-result")
+                chosen = gr.Dropdown(choices=plan_choices(), label="Kế hoạch / Plan")
+                with gr.Row():
+                    reindex_button = gr.Button("Lập lại chỉ mục / Re-index")
+                    delete_button = gr.Button("Xóa / Delete", variant="stop")
+                feedback_button = gr.DownloadButton("Tải góp ý / Download feedback")
+            upload_button.click(upload, upload_files, [result, plans, chosen], api_name="upload")
+            reindex_button.click(reindex, chosen, [result, plans], api_name="reindex")
+            delete_button.click(delete, chosen, [result, plans, chosen], api_name="delete")
+            feedback_button.click(export_feedback, None, feedback_button, api_name="feedback")
+        gr.api(api_ask, api_name="ask")
+        demo.load(on_load, None, [admin, plan_filter], api_visibility="private")
     return demo
+
+
+def launch(settings: Settings, host: str, port: int, prevent_thread_lock: bool = False):
+    assistant = Assistant(settings)
+    assistant.warm_up()
+    users = Users.load(settings.users)
+    feedback = FeedbackStore(settings.store / "feedback.sqlite")
+    demo = build(assistant, users, feedback)
+    # Two answers at a time keep each near its single-user speed on two cores; more queue up.
+    demo.queue(default_concurrency_limit=2)
+    return demo.launch(server_name=host, server_port=port, auth=users.check if users.required else None,
+                       allowed_paths=[str(assistant.index.files_dir)], css=CSS, show_error=True,
+                       prevent_thread_lock=prevent_thread_lock, ssr_mode=False)
 
 
 def main() -> None:
@@ -48,8 +284,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7860)
     args = parser.parse_args()
-    settings = load_settings(store=args.store)
-    build(Catalog(settings.store)).launch(server_name=args.host, server_port=args.port)
+    launch(load_settings(store=args.store), args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ class Answer:
     focus: str = ""  # the agency the answer is about, for a follow-up ("Phòng đó còn làm gì?")
 
     def to_dict(self) -> dict:
-        return {"answer": self.text, "abstained": self.abstained,
+        return {"question": self.question, "answer": self.text, "abstained": self.abstained,
                 "citations": [c.to_dict() for c in self.citations],
                 "retrieved": [retrieved_record(r) for r in self.retrieval.items],
                 "notes": self.notes, "latency_ms": round(self.latency_ms, 1)}

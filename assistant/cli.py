@@ -107,7 +107,7 @@ def run_ingest(paths: list[Path], settings) -> int:
         except IngestError as exc:
             failures.append(str(exc))
             continue
-        change = index.add(plan)
+        change = index.add(plan, source=path)
         counts["plans"] += 1
         counts["clauses"] += len(plan.clauses)
         counts["tasks"] += len(plan.tasks)

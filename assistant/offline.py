@@ -448,7 +448,9 @@ class _Composer:
         return ", ".join(parts)
 
     def task(self, plan: Plan, task: Task, chunk: Chunk, budget: int = MAX_ANSWER) -> str:
-        n = self._cite(chunk)
+        start = chunk.text.find(task.content[:40])
+        # The task's own lines are the quote, not the section heading that leads the chunk.
+        n = self._cite(chunk, [_Unit(chunk, start, len(chunk.text))] if start > 0 else None)
         self.focus = self.focus or task.lead
         fields = ""
         if task.cooperating:

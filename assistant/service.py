@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from functools import cached_property
+from pathlib import Path
 
 from assistant.answers import Answer
 from assistant.generative import ChatModelAnswerer, make_chat_model
 from assistant.offline import OfflineAnswerer
 from assistant.settings import Settings
 from index.embedders import make_embedder
-from index.plan_index import PlanIndex
+from index.plan_index import IndexChange, PlanIndex
 from index.retriever import Filters, Retrieval, Retriever
+from ingest import Plan, PlanReader
 
 FOLLOW_UP_WORDS = 8  # a question this short, after another, is read together with it
 
@@ -44,6 +47,22 @@ class Assistant:
             return ChatModelAnswerer(chat_model, self.offline)
         return self.offline
 
+    def ingest(self, path: Path) -> tuple[Plan, IndexChange]:
+        """Read one plan file and index it (raises IngestError naming the file and the reason)."""
+        plan = PlanReader(self.settings.load_limits).run(path)
+        return plan, self.index.add(plan, source=path)
+
+    def remove(self, key: str) -> None:
+        self.index.remove(key)
+
+    def reindex(self, key: str) -> IndexChange:
+        """Parse the kept original again (after a parser fix) and index the result."""
+        plan = self.index.plans.get(key)
+        source = self.index.original(plan.document)
+        if source is None:
+            return self.index.add(plan)
+        return self.ingest(source)[1]
+
     def warm_up(self) -> None:
         """Load the model and every index now, so the first question is as fast as the next."""
         self.retriever.warm_up()
@@ -66,6 +85,31 @@ class Assistant:
         answer = self._answer(searched, filters, k, question=question, context=context, focus=focus)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
+
+    def ask_stream(self, question: str, history: list[dict] | None = None,
+                   filters: Filters = Filters()) -> Iterator[str | Answer]:
+        """The answer as it is written: text pieces from a language model, then the checked Answer.
+        The offline answerer has no pieces: its Answer comes at once."""
+        if not isinstance(self.answerer, ChatModelAnswerer):
+            yield self.ask(question, history, filters)
+            return
+        started = time.perf_counter()
+        history = history or []
+        searched = with_history(question, history)
+        context = searched[:-len(question)].strip() if searched != question else ""
+        focus = self._answer(context, filters, 10, offline=True).focus if context else ""
+        retrieval = self.retriever.run(searched, k=10, filters=filters)
+        retrieval.question = question
+        written = ""
+        try:
+            for piece in self.answerer.stream(question, retrieval):
+                written += piece
+                yield piece
+        except Exception:  # the server failed mid-answer: the check below falls back to the offline answer
+            written = ""
+        answer = self.answerer.run(question, retrieval, context=context, focus=focus, generated=written or None)
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        yield answer
 
     def _answer(self, searched: str, filters: Filters, k: int, question: str | None = None, context: str = "",
                 focus: str = "", offline: bool = False) -> Answer:

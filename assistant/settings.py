@@ -34,6 +34,7 @@ class Settings:
     chroma_url: str | None = None  # a Chroma server shared by several processes; default: embedded on disk
     # "offline" composes answers from the plans' words (instant, the default); "llm" asks a chat model
     # at llm_url (any OpenAI-compatible server: Ollama's /v1, vLLM, llama_cpp.server) and checks its answer.
+    users: Path | None = None  # TOML users file; none: the app runs open (see assistant/users.py)
     answerer: str = "offline"
     llm_url: str | None = None
     llm_model: str = "qwen2.5-coder-1.5b-instruct"

@@ -6,6 +6,7 @@
       plans/<key>.json  parsed plans (PlanStore)
       chroma/           vectors (or a Chroma server, when a URL is configured)
       lexical.sqlite    BM25 index
+      files/            the original files, for opening a cited page
 
 Chunk ids hash the chunk's content, so adding a plan again embeds only what
 changed, and chunks the new version no longer has are removed.
@@ -13,6 +14,8 @@ changed, and chunks the new version no longer has are removed.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +44,7 @@ class PlanIndex:
         self.plans = PlanStore(self.root)
         self.vectors = VectorStore(self.root / "chroma", url=chroma_url)
         self.lexical = LexicalIndex(self.root / "lexical.sqlite")
+        self.files_dir = self.root / "files"
 
     # -- the model the vectors belong to --------------------------------------------------------
     def _manifest(self) -> dict:
@@ -61,7 +65,8 @@ class PlanIndex:
             _write_atomic(self.root / "index.json", json.dumps({"embedder": self.embedder.name}))
 
     # -- writing ------------------------------------------------------------------------------------
-    def add(self, plan: Plan) -> IndexChange:
+    def add(self, plan: Plan, source: Path | None = None) -> IndexChange:
+        """Index the plan; `source` (its file) is kept so a citation can open the original page."""
         self.check_model()
         chunks = chunk_plan(plan)
         present = self.vectors.ids(plan.key)
@@ -74,13 +79,31 @@ class PlanIndex:
         self.vectors.delete(sorted(stale))
         if new or stale or self.lexical.chunk_ids(plan.key) != {c.id for c in chunks}:
             self.lexical.replace_plan(plan.key, [(c.id, f"{c.context}\n{c.text}") for c in chunks])
+        if source is not None:
+            self.files_dir.mkdir(parents=True, exist_ok=True)
+            kept = self.files_dir / plan.document
+            if not kept.exists() or kept.read_bytes() != Path(source).read_bytes():
+                tmp = kept.with_name(f".{kept.name}.tmp")
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, kept)
         self.plans.put(plan)
         return IndexChange(plan.key, len(chunks), len(new), len(stale))
 
+    def original(self, document: str) -> Path | None:
+        """The kept original file of a plan, when there is one."""
+        path = self.files_dir / Path(document).name
+        return path if path.is_file() else None
+
     def remove(self, key: str) -> None:
+        try:
+            document = self.plans.get(key).document
+        except KeyError:
+            document = None
         self.vectors.delete(sorted(self.vectors.ids(key)))
         self.lexical.delete_plan(key)
         self.plans.delete(key)
+        if document:
+            (self.files_dir / document).unlink(missing_ok=True)
 
     def reembed(self) -> list[IndexChange]:
         """Embed every stored plan again with the configured model (after a model change)."""
