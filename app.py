@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import logging
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -138,21 +139,16 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
         return catalog.tasks(agency=agency, document=document, time=time)
 
     def task_table(agency: str, document: str, time: str):
+        """The filtered table, its chart, and the CSV and XLSX files the download buttons hand out."""
         rows = task_rows(agency, document, time)
         table = [[row[c] for c in TASK_COLUMNS] for row in rows]
         counts = Counter(lead for row in rows for lead in (row["lead_agencies"] or [row["lead"]]))
         chart = pd.DataFrame({"agency": list(counts), "tasks": list(counts.values())})
-        return table, chart
-
-    def export(agency: str, document: str, time: str, kind: str) -> str:
-        rows = task_rows(agency, document, time)
-        out = Path(tempfile.mkdtemp()) / f"tasks.{kind}"
         frame = pd.DataFrame([{c: row[c] for c in TASK_COLUMNS} for row in rows], columns=TASK_COLUMNS)
-        if kind == "csv":
-            frame.to_csv(out, index=False, encoding="utf-8-sig")  # the BOM lets Excel read Vietnamese
-        else:
-            frame.to_excel(out, index=False)
-        return str(out)
+        folder = Path(tempfile.mkdtemp())
+        frame.to_csv(folder / "tasks.csv", index=False, encoding="utf-8-sig")  # the BOM lets Excel read Vietnamese
+        frame.to_excel(folder / "tasks.xlsx", index=False)
+        return table, chart, str(folder / "tasks.csv"), str(folder / "tasks.xlsx")
 
     def plan_table():
         return [[row[c] for c in PLAN_COLUMNS] for row in catalog.plans()]
@@ -168,6 +164,9 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
                              f"{len(plan.tasks)} nhiệm vụ / tasks, {change.chunks} đoạn / chunks")
             except IngestError as exc:
                 lines.append(f"- ❌ {html.escape(name)}: {html.escape(exc.reason)}")
+            except Exception as exc:  # one bad file must not stop the others; the log keeps the trace
+                logging.exception("ingesting %s failed", name)
+                lines.append(f"- ❌ {html.escape(name)}: {html.escape(type(exc).__name__)}: {html.escape(str(exc))}")
         return "\n".join(lines) or "Chưa chọn tệp / No file chosen", plan_table(), gr.update(choices=plan_choices())
 
     def reindex(key: str, request: gr.Request):
@@ -229,19 +228,16 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
                 agency = gr.Textbox(label="Cơ quan / Agency", placeholder="Sở Ngoại vụ", elem_id="task-agency")
                 document = gr.Textbox(label="Kế hoạch / Plan", placeholder="dak-lak")
                 time = gr.Textbox(label="Thời gian / Time", placeholder="Quý II")
-            first_table, first_chart = task_table("", "", "")
+            first_table, first_chart, first_csv, first_xlsx = task_table("", "", "")
             tasks = gr.Dataframe(headers=TASK_COLUMNS, value=first_table, wrap=True, elem_id="tasks")
             with gr.Row():
-                csv_button = gr.DownloadButton("Tải CSV / Download CSV", elem_id="tasks-csv")
-                xlsx_button = gr.DownloadButton("Tải XLSX / Download XLSX")
+                csv_button = gr.DownloadButton("Tải CSV / Download CSV", value=first_csv, elem_id="tasks-csv")
+                xlsx_button = gr.DownloadButton("Tải XLSX / Download XLSX", value=first_xlsx, elem_id="tasks-xlsx")
             chart = gr.BarPlot(first_chart, x="agency", y="tasks", label="Nhiệm vụ theo cơ quan chủ trì / "
                                                                           "Tasks per lead agency")
             for box in (agency, document, time):
-                box.change(task_table, [agency, document, time], [tasks, chart], api_visibility="private")
-            csv_button.click(lambda a, d, t: export(a, d, t, "csv"), [agency, document, time], csv_button,
-                             api_visibility="private")
-            xlsx_button.click(lambda a, d, t: export(a, d, t, "xlsx"), [agency, document, time], xlsx_button,
-                              api_visibility="private")
+                box.change(task_table, [agency, document, time], [tasks, chart, csv_button, xlsx_button],
+                           api_visibility="private")
         with gr.Tab("Kế hoạch / Plans"):
             plans = gr.Dataframe(headers=PLAN_COLUMNS, value=plan_table, wrap=True)
             with gr.Group(visible=False, elem_id="admin") as admin:

@@ -8,6 +8,8 @@ cd "$(dirname "$0")"
 mode="${1:-run}"
 
 debian_packages=(tesseract-ocr tesseract-ocr-vie fonts-liberation2)
+# The browser tests drive Debian's Chromium (no browser download from Playwright).
+[ "$mode" = "test" ] && debian_packages+=(chromium)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from dataclasses import replace
@@ -14,6 +15,7 @@ from assistant.answers import retrieved_record
 from assistant.catalog import Catalog
 from assistant.service import Assistant
 from assistant.settings import load_settings
+from assistant.users import ROLES, add_user
 from index import StoreError
 from index.models import ModelError
 from index.retriever import Filters
@@ -51,7 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     reindex = commands.add_parser("reindex", help="embed every stored plan again with the configured model")
     reindex.add_argument("--store", type=Path)
 
+    user = commands.add_parser("add-user", help="add or change an app user (asks for the password)")
+    user.add_argument("name")
+    user.add_argument("--role", choices=ROLES, default="reader")
+    user.add_argument("--users", type=Path, help="users file (default: PLAN_ASSISTANT_USERS)")
+
     args = parser.parse_args(argv)
+    if args.command == "add-user":
+        return run_add_user(args)
     settings = load_settings(store=args.store)
     try:
         if args.command == "ingest":
@@ -121,6 +130,20 @@ def run_ingest(paths: list[Path], settings) -> int:
         print("No plan files found (PDF, DOCX, TXT).", file=sys.stderr)
         return 1
     return 1 if failures else 0
+
+
+def run_add_user(args) -> int:
+    path = args.users or load_settings().users
+    if path is None:
+        print("error: name the users file with --users or PLAN_ASSISTANT_USERS", file=sys.stderr)
+        return 2
+    password = getpass.getpass(f"Password for {args.name}: ")
+    if not password or password != getpass.getpass("Again: "):
+        print("error: the passwords are empty or differ", file=sys.stderr)
+        return 2
+    add_user(path, args.name, args.role, password)
+    print(f"{args.name} ({args.role}) saved in {path}")
+    return 0
 
 
 def run_reindex(settings) -> int:

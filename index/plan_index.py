@@ -75,6 +75,7 @@ class PlanIndex:
             vectors = self.embedder.embed_documents([c.text for c in new], [c.context for c in new])
             self._record_model()
             self.vectors.upsert(new, np.asarray(vectors))
+        self.vectors.refresh([c for c in chunks if c.id in present])
         stale = present - {c.id for c in chunks}
         self.vectors.delete(sorted(stale))
         if new or stale or self.lexical.chunk_ids(plan.key) != {c.id for c in chunks}:

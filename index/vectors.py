@@ -58,6 +58,19 @@ class VectorStore:
             self.collection.upsert(ids=[c.id for c in batch], embeddings=vectors[start:start + 500],
                                    documents=[c.text for c in batch], metadatas=[_metadata(c) for c in batch])
 
+    def refresh(self, chunks: list[Chunk]) -> int:
+        """Rewrite the metadata of chunks that are already embedded but now read differently
+        (the same plan from a PDF instead of a TXT: other file name, other pages). Returns how many changed."""
+        if not chunks:
+            return 0
+        stored = {c.id: c for c in self.get([c.id for c in chunks])}
+        changed = [c for c in chunks if c.id in stored and stored[c.id] != c]
+        for start in range(0, len(changed), 500):
+            batch = changed[start:start + 500]
+            # Same id, same words: only the metadata moves (giving documents would make Chroma re-embed).
+            self.collection.update(ids=[c.id for c in batch], metadatas=[_metadata(c) for c in batch])
+        return len(changed)
+
     def delete(self, ids: list[str]) -> None:
         if ids:
             self.collection.delete(ids=list(ids))

@@ -69,6 +69,10 @@ def test_reingest_embeds_only_changes_and_removes_stale_chunks(tmp_path, txt_pla
     assert change.embedded == 1 and change.removed == 1
     assert index.vectors.count() == first.chunks
     assert len(index.lexical.chunk_ids(plan.key)) == first.chunks
+    as_pdf = index.add(dataclasses.replace(plan, document=f"{plan.key}.pdf"))  # same words, read from a PDF
+    assert as_pdf.embedded == 0
+    stored = index.vectors.get(sorted(index.vectors.ids(plan.key)))
+    assert stored and all(c.document.endswith(".pdf") for c in stored)
     index.remove(plan.key)
     assert index.vectors.count() == 0 and not index.lexical.chunk_ids(plan.key)
 

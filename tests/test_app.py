@@ -1,0 +1,175 @@
+"""The app end to end: a real server process, Debian's Chromium driven by Playwright, and gradio_client.
+
+The app runs on a copy of the session's sample store, with a users file of one
+admin and one reader. Screenshots go to the test's temp folder.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from assistant.users import add_user
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+ADMIN, READER = ("lan", "admin-pass"), ("minh", "reader-pass")
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(sample_store, tmp_path_factory):
+    root = tmp_path_factory.mktemp("app")
+    store = root / "store"
+    shutil.copytree(sample_store, store)
+    users = root / "users.toml"
+    add_user(users, ADMIN[0], "admin", ADMIN[1])
+    add_user(users, READER[0], "reader", READER[1])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PLAN_ASSISTANT_USERS": str(users), "PLAN_ASSISTANT_EMBEDDING_THREADS": "2"}
+    log = open(root / "app.log", "w")
+    process = subprocess.Popen([sys.executable, str(PROJECT / "app.py"), "--store", str(store), "--port", str(port)],
+                               cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError((root / "app.log").read_text())
+            time.sleep(1)
+    else:
+        process.kill()
+        raise RuntimeError("the app did not start in 180 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: the test command installs Debian's chromium")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def shots(tmp_path):
+    folder = tmp_path / "screenshots"
+    folder.mkdir()
+    return folder
+
+
+def _login(browser, url, user):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.get_by_label("username").fill(user[0])
+    page.get_by_label("password").fill(user[1])
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_selector("#question textarea", timeout=60000)
+    return page
+
+
+def _ask(page, question):
+    before = page.locator("#chat .message").count() if page.locator("#chat .message").count() else 0
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#sources .source').length > 0 && "
+        "document.querySelector('#question textarea').value === ''", arg=before, timeout=60000)
+    page.wait_for_timeout(500)
+    return page.inner_text("#chat"), page.inner_text("#sources")
+
+
+def test_questions_in_english_and_vietnamese_show_the_answer_and_its_clause(browser, app_url, shots):
+    page = _login(browser, app_url, READER)
+    chat, sources = _ask(page, "Which agency leads Korean exchange in 2024?")
+    assert "Hội Hữu nghị Việt Nam - Hàn Quốc tỉnh" in chat and "leads" in chat
+    assert "Phụ lục › III › 7" in sources or "Phụ lục › III › 8" in sources
+    assert "34/KH-UBND" in sources and "tr. 1" in sources
+    assert page.locator("#sources mark").count() >= 1  # the supporting span is highlighted
+    page.screenshot(path=str(shots / "chat-english.png"), full_page=True)
+
+    chat, sources = _ask(page, "Ai chủ trì Tết cổ truyền Bun Pi May Lào ở Buôn Đôn?")
+    assert "Hội hữu nghị Việt Nam - Lào tỉnh" in chat and "chủ trì" in chat
+    assert "Phụ lục › III › 9" in sources
+    chat, _ = _ask(page, "Thế còn thời gian?")  # a follow-up in the same conversation
+    assert "Tháng 4/2024" in chat
+    copied = page.input_value("#copy-answer textarea")
+    assert "[1]" in copied and "Phụ lục › III › 9" in copied
+    page.screenshot(path=str(shots / "chat-vietnamese.png"), full_page=True)
+    page.close()
+
+
+def test_a_reader_sees_no_admin_actions_and_the_server_refuses_them(browser, app_url, rendered):
+    from gradio_client import Client, handle_file
+
+    page = _login(browser, app_url, READER)
+    page.get_by_role("tab", name="Kế hoạch / Plans").click()
+    page.wait_for_timeout(1000)
+    assert not page.locator("#upload").is_visible()
+    page.close()
+    client = Client(app_url, auth=READER, verbose=False)
+    with pytest.raises(Exception, match="Admins only"):
+        client.predict([handle_file(str(rendered["kon-ray"]["pdf"]))], api_name="/upload")
+
+
+def test_admin_uploads_a_pdf_and_its_answers_cite_pdf_pages(browser, app_url, rendered, shots):
+    page = _login(browser, app_url, ADMIN)
+    page.get_by_role("tab", name="Kế hoạch / Plans").click()
+    page.locator("#upload input[type=file]").set_input_files(str(rendered["quang-ngai-2018"]["pdf"]))
+    page.wait_for_timeout(1500)
+    page.click("#ingest")
+    page.wait_for_selector("#ingest-result :text('quang-ngai-2018')", timeout=180000)
+    assert "✅" in page.inner_text("#ingest-result")
+    page.screenshot(path=str(shots / "upload.png"), full_page=True)
+    page.get_by_role("tab", name="Hỏi đáp / Chat").click()
+    chat, sources = _ask(page, "Quảng Ngãi 2018 cử đoàn cán bộ đi học tập kinh nghiệm ở đâu?")
+    assert "Myanmar" in chat
+    assert "quang-ngai-2018-ke-hoach-ngoai-giao-van-hoa.pdf" in sources
+    link = page.locator("#sources a").first.get_attribute("href")
+    assert ".pdf#page=" in link
+    page.close()
+
+
+def test_tasks_filter_and_csv_download(browser, app_url, shots):
+    page = _login(browser, app_url, READER)
+    page.get_by_role("tab", name="Nhiệm vụ / Tasks").click()
+    page.fill("#task-agency textarea, #task-agency input", "Hàn Quốc")
+    page.wait_for_timeout(2500)
+    table = page.inner_text("#tasks")
+    assert "Hội Hữu nghị Việt Nam - Hàn Quốc tỉnh" in table and "Sở Tài chính" not in table
+    with page.expect_download(timeout=30000) as download:
+        page.click("#tasks-csv")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("document,section,content,lead")
+    assert len(text.splitlines()) >= 3 and "Hàn Quốc" in text
+    page.screenshot(path=str(shots / "tasks.png"), full_page=True)
+    page.close()
+
+
+def test_the_ask_endpoint_returns_the_cli_json(app_url):
+    from gradio_client import Client
+
+    result = Client(app_url, auth=READER, verbose=False).predict("Sở Tài chính có trách nhiệm gì?", api_name="/ask")
+    assert set(result) >= {"answer", "abstained", "citations", "retrieved", "latency_ms"}
+    assert "Sở Tài chính" in result["answer"] and len(result["retrieved"]) >= 10
+    assert all(c["quote"] in c["text"] for c in result["citations"])
