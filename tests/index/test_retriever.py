@@ -65,12 +65,13 @@ def test_reingest_embeds_only_changes_and_removes_stale_chunks(tmp_path, txt_pla
     assert index.add(plan).embedded == 0
     clauses = [dataclasses.replace(c, text=c.text + " Nội dung sửa đổi.") if c.label == "II › 3" else c
                for c in plan.clauses]
-    change = index.add(dataclasses.replace(plan, clauses=clauses))
+    changed = dataclasses.replace(plan, clauses=clauses)
+    change = index.add(changed)
     assert change.embedded == 1 and change.removed == 1
     assert index.vectors.count() == first.chunks
     assert len(index.lexical.chunk_ids(plan.key)) == first.chunks
-    as_pdf = index.add(dataclasses.replace(plan, document=f"{plan.key}.pdf"))  # same words, read from a PDF
-    assert as_pdf.embedded == 0
+    as_pdf = index.add(dataclasses.replace(changed, document=f"{plan.key}.pdf"))  # same words, from a PDF
+    assert as_pdf.embedded == 1  # only the document-information chunk, which names the file
     stored = index.vectors.get(sorted(index.vectors.ids(plan.key)))
     assert stored and all(c.document.endswith(".pdf") for c in stored)
     index.remove(plan.key)
