@@ -144,11 +144,15 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
         table = [[row[c] for c in TASK_COLUMNS] for row in rows]
         counts = Counter(lead for row in rows for lead in (row["lead_agencies"] or [row["lead"]]))
         chart = pd.DataFrame({"agency": list(counts), "tasks": list(counts.values())})
+        order = ["Quý I", "Quý II", "Quý III", "Quý IV", "Cả năm"]
+        quarters = Counter(row["quarter"] for row in rows if row["quarter"])
+        by_quarter = pd.DataFrame({"quarter": [q for q in order if q in quarters],
+                                   "tasks": [quarters[q] for q in order if q in quarters]})
         frame = pd.DataFrame([{c: row[c] for c in TASK_COLUMNS} for row in rows], columns=TASK_COLUMNS)
         folder = Path(tempfile.mkdtemp())
         frame.to_csv(folder / "tasks.csv", index=False, encoding="utf-8-sig")  # the BOM lets Excel read Vietnamese
         frame.to_excel(folder / "tasks.xlsx", index=False)
-        return table, chart, str(folder / "tasks.csv"), str(folder / "tasks.xlsx")
+        return table, chart, by_quarter, str(folder / "tasks.csv"), str(folder / "tasks.xlsx")
 
     def plan_table():
         return [[row[c] for c in PLAN_COLUMNS] for row in catalog.plans()]
@@ -211,7 +215,9 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
                         ask = gr.Button("Hỏi / Ask", variant="primary", elem_id="ask")
                         clear = gr.Button("Hội thoại mới / New chat")
                     gr.Examples(EXAMPLES, inputs=question)
-                    reason = gr.Textbox(label="Góp ý (tùy chọn, rồi bấm thích / không thích) / Feedback reason (optional, then like / dislike)", lines=1)
+                    reason = gr.Textbox(label="Góp ý (tùy chọn, rồi bấm thích / không thích) / "
+                                              "Feedback reason (optional, then like / dislike)",
+                                        lines=1, elem_id="feedback-reason")
                 with gr.Column(scale=2):
                     gr.Markdown("### Nguồn / Sources")
                     sources = gr.HTML(render_sources(None, files), elem_id="sources")
@@ -228,16 +234,19 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
                 agency = gr.Textbox(label="Cơ quan / Agency", placeholder="Sở Ngoại vụ", elem_id="task-agency")
                 document = gr.Textbox(label="Kế hoạch / Plan", placeholder="dak-lak")
                 time = gr.Textbox(label="Thời gian / Time", placeholder="Quý II")
-            first_table, first_chart, first_csv, first_xlsx = task_table("", "", "")
+            first_table, first_chart, first_quarters, first_csv, first_xlsx = task_table("", "", "")
             tasks = gr.Dataframe(headers=TASK_COLUMNS, value=first_table, wrap=True, elem_id="tasks")
             with gr.Row():
                 csv_button = gr.DownloadButton("Tải CSV / Download CSV", value=first_csv, elem_id="tasks-csv")
                 xlsx_button = gr.DownloadButton("Tải XLSX / Download XLSX", value=first_xlsx, elem_id="tasks-xlsx")
-            chart = gr.BarPlot(first_chart, x="agency", y="tasks", label="Nhiệm vụ theo cơ quan chủ trì / "
-                                                                          "Tasks per lead agency")
+            with gr.Row():
+                chart = gr.BarPlot(first_chart, x="agency", y="tasks",
+                                   label="Nhiệm vụ theo cơ quan chủ trì / Tasks per lead agency")
+                quarter_chart = gr.BarPlot(first_quarters, x="quarter", y="tasks",
+                                           label="Nhiệm vụ theo quý (kế hoạch năm) / Tasks per quarter (yearly plans)")
             for box in (agency, document, time):
-                box.change(task_table, [agency, document, time], [tasks, chart, csv_button, xlsx_button],
-                           api_visibility="private")
+                box.change(task_table, [agency, document, time],
+                           [tasks, chart, quarter_chart, csv_button, xlsx_button], api_visibility="private")
         with gr.Tab("Kế hoạch / Plans"):
             plans = gr.Dataframe(headers=PLAN_COLUMNS, value=plan_table, wrap=True)
             with gr.Group(visible=False, elem_id="admin") as admin:

@@ -1,10 +1,31 @@
 """What the store holds, in the users' terms: plans with their metadata, and every task."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from index import PlanStore
 from ingest.normalize import fold_diacritics
+
+
+_ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def quarter_of(time: str) -> str:
+    """The quarter a task's time falls in ("Tháng 10/2024" -> "Quý IV", "Quý II/2024" -> "Quý II"),
+    "Cả năm" for the whole year or a recurring task, "" when the time says nothing datable."""
+    folded = fold_diacritics(time)
+    if m := re.search(r"quy\s+(iv|iii|ii|i|[1-4])\b", folded):
+        n = _ROMAN_QUARTERS.get(m.group(1)) or int(m.group(1))
+        return f"Quý {'I' * n if n < 4 else 'IV'}"
+    if m := re.search(r"thang\s+(\d{1,2})\b", folded):
+        month = int(m.group(1))
+        if 1 <= month <= 12:
+            n = (month - 1) // 3 + 1
+            return f"Quý {'I' * n if n < 4 else 'IV'}"
+    if re.search(r"trong nam|thuong xuyen|hang nam|ca nam", folded):
+        return "Cả năm"
+    return ""
 
 
 def task_record(plan, task) -> dict:
@@ -22,6 +43,7 @@ def task_record(plan, task) -> dict:
         "lead_agencies": task.lead_agencies,
         "cooperating_agencies": task.cooperating_agencies,
         "source": task.source,
+        "quarter": quarter_of(task.time),
     }
 
 
@@ -44,13 +66,18 @@ class Catalog:
         return rows
 
     def tasks(self, agency: str = "", document: str = "", time: str = "") -> list[dict]:
-        """Tasks whose agency, plan and time contain the given text (diacritics optional)."""
-        wanted = [(field, fold_diacritics(value)) for field, value in
+        """Tasks whose agency, plan and time contain the given text (diacritics optional).
+
+        A quarter ("Quý II") also finds the months in it: "Tháng 4/2024" is due in Quý II.
+        """
+        wanted = [(field, fold_diacritics(value).strip()) for field, value in
                   (("agency", agency), ("document", document), ("time", time)) if value.strip()]
+        quarter = quarter_of(time) if re.fullmatch(r"\s*quy\s+\S+\s*", fold_diacritics(time)) else ""
         rows = []
         for plan, task in self.store.tasks():
             record = task_record(plan, task)
             haystack = {"agency": f"{task.lead} {task.cooperating}", "document": plan.document, "time": task.time}
-            if all(value in fold_diacritics(haystack[field]) for field, value in wanted):
+            if all(record["quarter"] == quarter if field == "time" and quarter
+                   else value in fold_diacritics(haystack[field]) for field, value in wanted):
                 rows.append(record)
         return rows

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from assistant.feedback import FeedbackStore
 from assistant.users import add_user
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run"]
 ADMIN, READER = ("lan", "admin-pass"), ("minh", "reader-pass")
+APP_STORE: dict[str, Path] = {}  # the copied store the running app uses
 PROJECT = Path(__file__).resolve().parents[1]
 
 
@@ -30,6 +32,7 @@ def app_url(sample_store, tmp_path_factory):
     root = tmp_path_factory.mktemp("app")
     store = root / "store"
     shutil.copytree(sample_store, store)
+    APP_STORE["path"] = store
     users = root / "users.toml"
     add_user(users, ADMIN[0], "admin", ADMIN[1])
     add_user(users, READER[0], "reader", READER[1])
@@ -115,6 +118,12 @@ def test_questions_in_english_and_vietnamese_show_the_answer_and_its_clause(brow
     assert "Tháng 4/2024" in chat
     copied = page.input_value("#copy-answer textarea")
     assert "[1]" in copied and "Phụ lục › III › 9" in copied
+    page.fill("#feedback-reason textarea", "đúng, cảm ơn")
+    page.locator("#chat button[aria-label='Like']").last.click()
+    page.wait_for_timeout(1500)
+    rows = FeedbackStore(APP_STORE["path"] / "feedback.sqlite").rows()
+    assert rows and rows[-1]["vote"] == "up" and rows[-1]["question"] == "Thế còn thời gian?"
+    assert rows[-1]["reason"] == "đúng, cảm ơn" and rows[-1]["user"] == READER[0] and "III › 9" in rows[-1]["citations"]
     page.screenshot(path=str(shots / "chat-vietnamese.png"), full_page=True)
     page.close()
 
