@@ -38,6 +38,24 @@ EXAMPLES = [
     "Kế hoạch Gia Lai nêu những di tích nào cần bảo tồn, phát huy?",
     "When was Đắk Lắk's 2024 plan No. 34/KH-UBND issued, and who signed it?",
 ]
+# Interface texts: Vietnamese by default, English at the switch. Answers follow the question's language.
+UI = {
+    "vi": {"title": "# Trợ lý Kế hoạch ngoại giao văn hóa", "filter": "Kế hoạch (để trống: tất cả)",
+           "question": "Câu hỏi", "ask": "Hỏi", "clear": "Hội thoại mới", "reason": "Góp ý (tùy chọn, rồi bấm thích / không thích)",
+           "sources": "### Nguồn", "copy": "Sao chép câu trả lời kèm nguồn", "agency": "Cơ quan",
+           "plan": "Kế hoạch", "time": "Thời gian", "csv": "Tải CSV", "xlsx": "Tải XLSX",
+           "by_agency": "Nhiệm vụ theo cơ quan chủ trì", "by_quarter": "Nhiệm vụ theo quý (kế hoạch năm)",
+           "upload": "Tải kế hoạch lên (PDF, DOCX, TXT, bản quét)", "ingest": "Nạp", "reindex": "Lập lại chỉ mục",
+           "delete": "Xóa", "feedback": "Tải góp ý", "admin": "### Quản trị"},
+    "en": {"title": "# Cultural-diplomacy plan assistant", "filter": "Plans (empty: all)", "question": "Question", "ask": "Ask", "clear": "New chat",
+           "reason": "Feedback reason (optional, then like / dislike)", "sources": "### Sources",
+           "copy": "Copy answer with references", "agency": "Agency", "plan": "Plan", "time": "Time",
+           "csv": "Download CSV", "xlsx": "Download XLSX", "by_agency": "Tasks per lead agency",
+           "by_quarter": "Tasks per quarter (yearly plans)", "upload": "Upload plans (PDF, DOCX, TXT, scans)",
+           "ingest": "Ingest", "reindex": "Re-index", "delete": "Delete", "feedback": "Download feedback",
+           "admin": "### Administration"},
+}
+VI = UI["vi"]
 CSS = """
 .source { border-left: 3px solid #c0392b; padding: 4px 10px; margin: 8px 0; }
 .source .head { font-size: 0.9em; color: #555; }
@@ -198,7 +216,10 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
         return gr.update(visible=admin), gr.update(choices=plan_choices())
 
     with gr.Blocks(title="Trợ lý Kế hoạch ngoại giao văn hóa") as demo:
-        gr.Markdown("# Trợ lý Kế hoạch ngoại giao văn hóa / Cultural-diplomacy plan assistant")
+        with gr.Row():
+            title = gr.Markdown(VI["title"])
+            language = gr.Radio(["Tiếng Việt", "English"], value="Tiếng Việt", show_label=False,
+                                elem_id="language", scale=0)
         answers = gr.State([])
         with gr.Tab("Hỏi đáp / Chat"):
             if assistant.settings.answerer == "llm":
@@ -207,21 +228,20 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
             with gr.Row():
                 with gr.Column(scale=3):
                     plan_filter = gr.Dropdown(choices=plan_choices(), multiselect=True,
-                                              label="Kế hoạch / Plans (để trống: tất cả / empty: all)")
-                    chatbot = gr.Chatbot(height=480, buttons=["copy"], elem_id="chat", label="Hội thoại / Chat")
-                    question = gr.Textbox(label="Câu hỏi / Question", elem_id="question",
+                                              label=VI["filter"])
+                    chatbot = gr.Chatbot(height=480, buttons=["copy"], elem_id="chat", show_label=False)
+                    question = gr.Textbox(label=VI["question"], elem_id="question",
                                           placeholder="Ví dụ: Sở Tài chính có trách nhiệm gì?")
                     with gr.Row():
-                        ask = gr.Button("Hỏi / Ask", variant="primary", elem_id="ask")
-                        clear = gr.Button("Hội thoại mới / New chat")
+                        ask = gr.Button(VI["ask"], variant="primary", elem_id="ask")
+                        clear = gr.Button(VI["clear"])
                     gr.Examples(EXAMPLES, inputs=question)
-                    reason = gr.Textbox(label="Góp ý (tùy chọn, rồi bấm thích / không thích) / "
-                                              "Feedback reason (optional, then like / dislike)",
+                    reason = gr.Textbox(label=VI["reason"],
                                         lines=1, elem_id="feedback-reason")
                 with gr.Column(scale=2):
-                    gr.Markdown("### Nguồn / Sources")
+                    sources_title = gr.Markdown(VI["sources"])
                     sources = gr.HTML(render_sources(None, files), elem_id="sources")
-                    copy_box = gr.Textbox(label="Sao chép câu trả lời kèm nguồn / Copy answer with references",
+                    copy_box = gr.Textbox(label=VI["copy"],
                                           lines=5, buttons=["copy"], elem_id="copy-answer")
             for trigger in (question.submit, ask.click):
                 trigger(respond, [question, chatbot, plan_filter, answers],
@@ -231,40 +251,57 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
             chatbot.like(on_like, [answers, reason, plan_filter], None, api_visibility="private")
         with gr.Tab("Nhiệm vụ / Tasks"):
             with gr.Row():
-                agency = gr.Textbox(label="Cơ quan / Agency", placeholder="Sở Ngoại vụ", elem_id="task-agency")
-                document = gr.Textbox(label="Kế hoạch / Plan", placeholder="dak-lak")
-                time = gr.Textbox(label="Thời gian / Time", placeholder="Quý II")
+                agency = gr.Textbox(label=VI["agency"], placeholder="Sở Ngoại vụ", elem_id="task-agency")
+                document = gr.Textbox(label=VI["plan"], placeholder="dak-lak")
+                time = gr.Textbox(label=VI["time"], placeholder="Quý II")
             first_table, first_chart, first_quarters, first_csv, first_xlsx = task_table("", "", "")
             tasks = gr.Dataframe(headers=TASK_COLUMNS, value=first_table, wrap=True, elem_id="tasks")
             with gr.Row():
-                csv_button = gr.DownloadButton("Tải CSV / Download CSV", value=first_csv, elem_id="tasks-csv")
-                xlsx_button = gr.DownloadButton("Tải XLSX / Download XLSX", value=first_xlsx, elem_id="tasks-xlsx")
+                csv_button = gr.DownloadButton(VI["csv"], value=first_csv, elem_id="tasks-csv")
+                xlsx_button = gr.DownloadButton(VI["xlsx"], value=first_xlsx, elem_id="tasks-xlsx")
             with gr.Row():
                 chart = gr.BarPlot(first_chart, x="agency", y="tasks",
-                                   label="Nhiệm vụ theo cơ quan chủ trì / Tasks per lead agency")
+                                   label=VI["by_agency"])
                 quarter_chart = gr.BarPlot(first_quarters, x="quarter", y="tasks",
-                                           label="Nhiệm vụ theo quý (kế hoạch năm) / Tasks per quarter (yearly plans)")
+                                           label=VI["by_quarter"])
             for box in (agency, document, time):
                 box.change(task_table, [agency, document, time],
                            [tasks, chart, quarter_chart, csv_button, xlsx_button], api_visibility="private")
         with gr.Tab("Kế hoạch / Plans"):
             plans = gr.Dataframe(headers=PLAN_COLUMNS, value=plan_table, wrap=True)
             with gr.Group(visible=False, elem_id="admin") as admin:
-                gr.Markdown("### Quản trị / Administration")
+                admin_title = gr.Markdown(VI["admin"])
                 upload_files = gr.File(file_count="multiple", file_types=[".pdf", ".docx", ".txt"],
-                                       label="Tải kế hoạch lên / Upload plans (PDF, DOCX, TXT, scans)",
+                                       label=VI["upload"],
                                        elem_id="upload")
-                upload_button = gr.Button("Nạp / Ingest", variant="primary", elem_id="ingest")
+                upload_button = gr.Button(VI["ingest"], variant="primary", elem_id="ingest")
                 result = gr.Markdown(elem_id="ingest-result")
-                chosen = gr.Dropdown(choices=plan_choices(), label="Kế hoạch / Plan")
+                chosen = gr.Dropdown(choices=plan_choices(), label=VI["plan"])
                 with gr.Row():
-                    reindex_button = gr.Button("Lập lại chỉ mục / Re-index")
-                    delete_button = gr.Button("Xóa / Delete", variant="stop")
-                feedback_button = gr.DownloadButton("Tải góp ý / Download feedback")
+                    reindex_button = gr.Button(VI["reindex"])
+                    delete_button = gr.Button(VI["delete"], variant="stop")
+                feedback_button = gr.DownloadButton(VI["feedback"])
             upload_button.click(upload, upload_files, [result, plans, chosen], api_name="upload")
             reindex_button.click(reindex, chosen, [result, plans], api_name="reindex")
             delete_button.click(delete, chosen, [result, plans, chosen], api_name="delete")
             feedback_button.click(export_feedback, None, feedback_button, api_name="feedback")
+        # Tab names stay bilingual: Gradio does not relabel tabs after the page is built.
+        labelled = {"title": (title, "value"), "filter": (plan_filter, "label"),
+                    "question": (question, "label"), "ask": (ask, "value"), "clear": (clear, "value"),
+                    "reason": (reason, "label"), "sources": (sources_title, "value"), "copy": (copy_box, "label"),
+                    "agency": (agency, "label"), "plan": (document, "label"), "time": (time, "label"),
+                    "csv": (csv_button, "label"), "xlsx": (xlsx_button, "label"),
+                    "by_agency": (chart, "label"), "by_quarter": (quarter_chart, "label"),
+                    "upload": (upload_files, "label"), "ingest": (upload_button, "value"),
+                    "reindex": (reindex_button, "value"), "delete": (delete_button, "value"),
+                    "feedback": (feedback_button, "label"), "admin": (admin_title, "value")}
+
+        def switch(choice: str):
+            texts = UI["en" if choice == "English" else "vi"]
+            return [gr.update(**{prop: texts[key]}) for key, (_, prop) in labelled.items()]
+
+        language.change(switch, language, [component for component, _ in labelled.values()],
+                        api_visibility="private")
         gr.api(api_ask, api_name="ask")
         demo.load(on_load, None, [admin, plan_filter], api_visibility="private")
     return demo
