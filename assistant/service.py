@@ -16,6 +16,7 @@ from index.retriever import Filters, Retrieval, Retriever
 from ingest import Plan, PlanReader
 
 FOLLOW_UP_WORDS = 8  # a question this short, after another, is read together with it
+MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two, and time must stay bounded
 
 
 class Assistant:
@@ -74,7 +75,8 @@ class Assistant:
     def ask(self, question: str, history: list[dict] | None = None, filters: Filters = Filters(),
             k: int = 10) -> Answer:
         started = time.perf_counter()
-        history = history or []
+        question = question[:MAX_QUESTION_CHARS]
+        history = (history or [])[-6:]
         searched = with_history(question, history)
         context, focus = "", ""
         if searched != question:
@@ -94,7 +96,8 @@ class Assistant:
             yield self.ask(question, history, filters)
             return
         started = time.perf_counter()
-        history = history or []
+        question = question[:MAX_QUESTION_CHARS]
+        history = (history or [])[-6:]
         searched = with_history(question, history)
         context = searched[:-len(question)].strip() if searched != question else ""
         focus = self._answer(context, filters, 10, offline=True).focus if context else ""
@@ -123,5 +126,5 @@ def with_history(question: str, history: list[dict]) -> str:
     """A short follow-up ("Thế còn thời gian?") is searched together with the previous user question."""
     previous = [m.get("content", "") for m in history if m.get("role") == "user"]
     if previous and isinstance(previous[-1], str) and len(question.split()) <= FOLLOW_UP_WORDS:
-        return f"{previous[-1]} {question}"
+        return f"{previous[-1][:MAX_QUESTION_CHARS]} {question}"
     return question

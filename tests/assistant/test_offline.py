@@ -75,3 +75,13 @@ def test_answers_stay_short(sample_assistant):
         answer = sample_assistant.ask(question)
         assert not answer.abstained and len(answer.text) <= 1400, question
         _check_citations(answer)
+
+
+@pytest.mark.parametrize("question", ["", "😀😀😀", "<script>alert(1)</script> SELECT * FROM chunks;",
+                                      "Sở Tài chính " * 1500])
+def test_odd_questions_get_a_polite_answer(sample_assistant, question):
+    answer = sample_assistant.ask(question)
+    assert answer.text and len(answer.question) <= 1000
+    assert "<script>" not in answer.text
+    if not question.strip("😀 "):
+        assert answer.abstained
