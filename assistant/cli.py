@@ -19,7 +19,7 @@ from assistant.users import ROLES, add_user
 from index import StoreError
 from index.models import ModelError
 from index.retriever import Filters
-from ingest import IngestError, PlanReader
+from ingest import IngestError
 
 PLAN_SUFFIXES = (".pdf", ".docx", ".txt")
 
@@ -104,26 +104,27 @@ def plan_files(paths: list[Path]) -> list[Path]:
 
 
 def run_ingest(paths: list[Path], settings) -> int:
-    reader = PlanReader(settings.load_limits)
-    index = Assistant(replace(settings, embedding_threads=settings.ingest_threads)).index
-    index.check_model()
+    assistant = Assistant(replace(settings, embedding_threads=settings.ingest_threads))
+    assistant.index.check_model()
+    assistant.index.recover()
     files = plan_files(paths)
     failures: list[str] = []
-    counts = {"plans": 0, "clauses": 0, "tasks": 0, "chunks": 0, "embedded": 0}
+    counts = {"plans": 0, "clauses": 0, "tasks": 0, "chunks": 0, "embedded": 0, "unchanged": 0}
     for path in tqdm(files, desc="Ingesting", unit="file", file=sys.stderr, disable=len(files) < 2):
         try:
-            plan = reader.run(path)
+            plan, change = assistant.ingest(path)
         except IngestError as exc:
             failures.append(str(exc))
             continue
-        change = index.add(plan, source=path)
+        counts["unchanged"] += change.unchanged
         counts["plans"] += 1
         counts["clauses"] += len(plan.clauses)
         counts["tasks"] += len(plan.tasks)
         counts["chunks"] += change.chunks
         counts["embedded"] += change.embedded
     print(f"Ingested {counts['plans']} plan(s): {counts['clauses']} clauses, {counts['tasks']} tasks, "
-          f"{counts['chunks']} chunks ({counts['embedded']} newly embedded) into {settings.store}")
+          f"{counts['chunks']} chunks ({counts['embedded']} newly embedded, {counts['unchanged']} plan(s) unchanged) "
+          f"into {settings.store}")
     for failure in failures:
         print(f"FAILED {failure}", file=sys.stderr)
     if not files:

@@ -90,7 +90,7 @@ class OfflineAnswerer:
         self.glossary = terms or glossary()
         self.templates = _templates(prompts / "offline.toml")
         self._chunks: dict[str, tuple[Plan, list[Chunk]]] = {}
-        self._idf: dict[str, float] | None = None
+        self._idf: tuple[int, dict[str, float]] | None = None  # (store generation, weights)
 
     def run(self, question: str, retrieval: Retrieval, context: str = "", focus: str = "") -> Answer:
         """Answer `question`. For a follow-up, `context` is the earlier question (it weighs clauses) and
@@ -154,11 +154,13 @@ class OfflineAnswerer:
 
     def _weights(self) -> dict[str, float]:
         """Inverse document frequency of each folded syllable: rare words decide what a question is about."""
-        if self._idf is None:
+        generation = self.plans.generation()
+        if self._idf is None or self._idf[0] != generation:
             total = max(self.lexical.count(), 1)
-            self._idf = {t: math.log(1 + total / df) for t, df in self.lexical.document_frequencies().items()}
-            self._idf[""] = math.log(1 + total)  # a word the plans never use
-        return self._idf
+            weights = {t: math.log(1 + total / df) for t, df in self.lexical.document_frequencies().items()}
+            weights[""] = math.log(1 + total)  # a word the plans never use
+            self._idf = (generation, weights)
+        return self._idf[1]
 
     def _place_words(self) -> frozenset[str]:
         names = [n for p in self.plans.plans() for n in (p.metadata.province, p.metadata.district) if n]

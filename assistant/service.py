@@ -32,6 +32,7 @@ class Assistant:
     @cached_property
     def retriever(self) -> Retriever:
         self.index.check_model()
+        self.index.recover()  # an ingest that was killed is finished or undone before the first question
         return Retriever(self.index)
 
     @cached_property
@@ -49,7 +50,12 @@ class Assistant:
         return self.offline
 
     def ingest(self, path: Path) -> tuple[Plan, IndexChange]:
-        """Read one plan file and index it (raises IngestError naming the file and the reason)."""
+        """Read one plan file and index it (raises IngestError naming the file and the reason).
+        A file indexed before, byte for byte, is neither read nor written again."""
+        stored = self.index.unchanged(path) if Path(path).is_file() else None
+        if stored is not None:
+            return stored, IndexChange(stored.key, len(self.index.plans.entry(stored.key).chunk_ids or ()), 0, 0,
+                                       unchanged=True)
         plan = PlanReader(self.settings.load_limits).run(path)
         return plan, self.index.add(plan, source=path)
 

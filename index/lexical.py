@@ -50,6 +50,7 @@ def fold_terms(items: list[str]) -> list[str]:
 class LexicalHit:
     chunk_id: str
     score: float  # higher is better
+    plan: str = ""
 
 
 class LexicalIndex:
@@ -101,7 +102,7 @@ class LexicalIndex:
             return []
         column = "folded" if folded else "vi"
         match = f"{column} : (" + " OR ".join(f'"{t}"' for t in wanted) + ")"
-        sql = "SELECT chunk_id, bm25(chunks) AS rank FROM chunks WHERE chunks MATCH ?"
+        sql = "SELECT chunk_id, bm25(chunks) AS rank, plan FROM chunks WHERE chunks MATCH ?"
         params: list = [match]
         if plans is not None:
             if not plans:
@@ -111,7 +112,7 @@ class LexicalIndex:
         sql += " ORDER BY rank LIMIT ?"
         params.append(k)
         # FTS5's bm25() is lower-is-better; flip it so every score in the system is higher-is-better.
-        return [LexicalHit(chunk_id, -rank) for chunk_id, rank in self._connect().execute(sql, params)]
+        return [LexicalHit(chunk_id, -rank, plan) for chunk_id, rank, plan in self._connect().execute(sql, params)]
 
     def vocabulary(self, folded: bool = True) -> set[str]:
         """Distinct syllables of the index (folded or not), to tell Vietnamese typed without marks from English."""

@@ -1,49 +1,81 @@
 """The plan store: parsed plans as JSON files in the data folder.
 
 Each plan is written to a temporary file and renamed into place, so a crash
-mid-write leaves the previous version intact.
+mid-write leaves the previous version intact. That rename is also the commit
+of an ingest: the file lists the chunk ids that are the plan's live chunks
+(and the digest of the file it was read from), so vectors and lexical rows
+written before it, by an ingest that never finished, are not read.
 """
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import Plan, Task
 
-STORE_VERSION = 1
+STORE_VERSION = 2
+# Version 1 plans carry no chunk ids: every stored vector of such a plan counts as live.
+READABLE_VERSIONS = (1, 2)
 
 
 class StoreError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class StoredPlan:
+    plan: Plan
+    chunk_ids: frozenset[str] | None  # None: a version 1 plan, whose live chunks are all it has
+    source_sha256: str | None  # the file it was read from, to skip re-reading an unchanged file
+
+
 class PlanStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self.plans_dir = self.root / "plans"
-        self._parsed: dict[Path, tuple[int, Plan]] = {}  # file -> (mtime_ns, plan): each file is parsed once
+        self._parsed: dict[Path, tuple[int, StoredPlan]] = {}  # file -> (mtime_ns, entry): each file parsed once
+        self._version_checked = False
 
-    def _check_version(self) -> None:
-        manifest = self.root / "store.json"
-        if not manifest.exists():
+    def check_version(self) -> None:
+        """Refuse, before reading any plan, a store this program cannot read whole."""
+        if self._version_checked:
             return
-        version = json.loads(manifest.read_text(encoding="utf-8")).get("version")
-        if version != STORE_VERSION:
-            raise StoreError(f"store {self.root} was written by store version {version}; "
-                             f"this program reads version {STORE_VERSION}. Re-ingest the plans into a new store.")
+        manifest = self.root / "store.json"
+        if manifest.exists():
+            try:
+                version = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+            except (ValueError, AttributeError):
+                raise StoreError(f"store {self.root}: store.json is damaged; re-ingest the plans into a new "
+                                 f"store") from None
+            if version not in READABLE_VERSIONS:
+                raise StoreError(f"store {self.root} was written by store version {version}; this program reads "
+                                 f"versions {', '.join(map(str, READABLE_VERSIONS))}. Use the program that wrote it, "
+                                 f"or re-ingest the plans into a new store.")
+        self._version_checked = True
 
-    def put(self, plan: Plan) -> None:
-        self._check_version()
+    def generation(self) -> int:
+        """Changes whenever a plan is added, replaced or removed (by any process)."""
+        try:
+            return self.plans_dir.stat().st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def put(self, plan: Plan, chunk_ids: list[str] | None = None, source_sha256: str | None = None) -> None:
+        """Write the plan; its rename into place is the moment it (and these chunk ids) become live."""
+        self.check_version()
         self.plans_dir.mkdir(parents=True, exist_ok=True)
         manifest = self.root / "store.json"
-        if not manifest.exists():
+        if not manifest.exists() or json.loads(manifest.read_text(encoding="utf-8")).get("version") != STORE_VERSION:
             _write_atomic(manifest, json.dumps({"version": STORE_VERSION}))
-        _write_atomic(self.plans_dir / f"{plan.key}.json",
-                      json.dumps(plan.to_dict(), ensure_ascii=False, indent=1))
+        data = plan.to_dict()
+        data["index"] = {"chunk_ids": chunk_ids, "source_sha256": source_sha256}
+        _write_atomic(self.plans_dir / f"{plan.key}.json", json.dumps(data, ensure_ascii=False, indent=1))
 
-    def get(self, key: str) -> Plan:
+    def entry(self, key: str) -> StoredPlan:
+        self.check_version()
         path = self.plans_dir / f"{key}.json"
         try:
             mtime = path.stat().st_mtime_ns
@@ -51,15 +83,22 @@ class PlanStore:
             raise KeyError(key) from None
         cached = self._parsed.get(path)
         if cached is None or cached[0] != mtime:
-            cached = (mtime, Plan.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+            data = json.loads(path.read_text(encoding="utf-8"))
+            index = data.get("index") or {}
+            ids = index.get("chunk_ids")
+            cached = (mtime, StoredPlan(Plan.from_dict(data), None if ids is None else frozenset(ids),
+                                        index.get("source_sha256")))
             self._parsed[path] = cached
         return cached[1]
+
+    def get(self, key: str) -> Plan:
+        return self.entry(key).plan
 
     def delete(self, key: str) -> None:
         (self.plans_dir / f"{key}.json").unlink(missing_ok=True)
 
     def plans(self) -> list[Plan]:
-        self._check_version()
+        self.check_version()
         if not self.plans_dir.exists():
             return []
         return [self.get(p.stem) for p in sorted(self.plans_dir.glob("*.json"))]

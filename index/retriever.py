@@ -79,7 +79,7 @@ class Retriever:
         self.english_lexical_weight = english_lexical_weight
         self.glossary = terms or glossary()
         self.candidates = candidates
-        self._vocabulary: set[str] | None = None
+        self._vocabulary: tuple[int, set[str]] | None = None  # (store generation, syllables)
 
     def warm_up(self) -> None:
         """Load the embedding model and the vocabulary now rather than on the first question."""
@@ -106,9 +106,16 @@ class Retriever:
             dense_query = self.glossary.to_vietnamese(dense_query, entries)
             lexical_query = " ".join(e.vietnamese for e in entries)
             lexical_weight = self.english_lexical_weight
-        dense = self.index.vectors.query(self.index.embedder.embed_query(dense_query), self.candidates, plans)
-        lexical = self.index.lexical.search(lexical_query, self.candidates, folded=folded,
-                                            plans=plans) if lexical_query.strip() else []
+        # An ingest in progress (or killed) may have written chunks it has not committed: they are
+        # skipped, and the pools are fetched larger so the live candidates are the same as without them.
+        if self.index.pending():
+            self.index.recover()
+        fetch = self.candidates * 2 if self.index.pending() else self.candidates
+        dense = [(chunk, score) for chunk, score in
+                 self.index.vectors.query(self.index.embedder.embed_query(dense_query), fetch, plans)
+                 if self.index.is_live(chunk.plan, chunk.id)][:self.candidates]
+        lexical = [hit for hit in self.index.lexical.search(lexical_query, fetch, folded=folded, plans=plans)
+                   if self.index.is_live(hit.plan, hit.chunk_id)][:self.candidates] if lexical_query.strip() else []
         about_document = bool(DOCUMENT_CUES.search(question))
         items = self._fuse(dense, lexical, lexical_weight, k, about_document)
         return Retrieval(question, language, folded, items, plans, notes, missing_years, narrowed,
@@ -159,9 +166,10 @@ class Retriever:
         return {w for name in names for w in _folded(name).split()}
 
     def _vietnamese_vocabulary(self) -> set[str]:
-        if self._vocabulary is None:
-            self._vocabulary = self.index.lexical.vocabulary(folded=True)
-        return self._vocabulary
+        generation = self.index.generation()
+        if self._vocabulary is None or self._vocabulary[0] != generation:
+            self._vocabulary = (generation, self.index.lexical.vocabulary(folded=True))
+        return self._vocabulary[1]
 
     def _scope(self, question: str, language: str,
                filters: Filters) -> tuple[list[str] | None, list[str], set[str], list[int]]:
