@@ -28,6 +28,17 @@ _VI_NAME = re.compile(r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[-–]\s+|\s+)){1,}[A-Z
 _VI_LETTER = re.compile(r"[ĐđÀ-ỹ]")
 _FIGURE = re.compile(r"\d+(?:[/.,-]\d+)*(?:/[A-ZĐ][\w-]*)?")
 _ABSTAIN = re.compile(r"không có thông tin|do not contain|does not contain|không nêu|not stated", re.I)
+# Sentences in a document that address the model rather than the reader (prompt injection). A plan
+# never tells its reader to ignore instructions; such a sentence is left out of what the model reads.
+_INSTRUCTION = re.compile(
+    r"\b(bo qua|phot lo|khong tuan theo|quen)\b.{0,40}\b(huong dan|chi dan|chi thi|yeu cau|quy tac|lenh)\b"
+    r"|\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules?|guidelines?)\b"
+    r"|\b(system prompt|you are now|ban bay gio la|tu nay ban la|developer mode|jailbreak)\b"
+    r"|\b(tra loi|answer|reply|respond)\b.{0,20}\b(rang|that|with)\b.{0,80}\b(moi|every|all|always|luon)\b",
+    re.I)
+# Lines that would pose as the prompt's own structure: a clause number or the question heading.
+_PROMPT_STRUCTURE = re.compile(r"^\s*\[\d+\]|c[aâ]u h[oỏ]i\s*/\s*question\s*:|<\|?/?(system|im_start|im_end)",
+                               re.I | re.M)
 
 
 @dataclass
@@ -77,8 +88,8 @@ class ChatModelAnswerer:
 
     def messages(self, question: str, retrieval: Retrieval) -> list[tuple[str, str]]:
         items = retrieval.items[:self.max_clauses]
-        numbered = "\n\n".join(f"[{n}] {i.chunk.document} › {i.chunk.section} (tr. {i.chunk.page}):\n{i.chunk.text}"
-                               for n, i in enumerate(items, start=1))
+        numbered = "\n\n".join(f"[{n}] {i.chunk.document} › {i.chunk.section} (tr. {i.chunk.page}):\n"
+                                 f"{as_material(i.chunk.text)}" for n, i in enumerate(items, start=1))
         return [("system", self.system[retrieval.language]),
                 ("human", self.user.format(clauses=numbered, question=question))]
 
@@ -109,6 +120,18 @@ class ChatModelAnswerer:
         abstained = bool(_ABSTAIN.search(checked.text))
         return Answer(question, checked.text, abstained, citations, retrieval, notes=list(retrieval.notes),
                       focus=fallback.focus)
+
+
+def as_material(text: str) -> str:
+    """Clause text as the model should read it: material to quote, with sentences that give orders
+    to the model left out and lines that mimic the prompt's structure defused."""
+    kept = [s for s in re.split(r"(?<=[.!?;:])\s+|\n", text) if s.strip() and not is_instruction(s)]
+    return _PROMPT_STRUCTURE.sub(lambda m: m.group(0).replace("[", "(").replace("]", ")").replace(":", " -")
+                                 .replace("<", "‹"), "\n".join(kept))
+
+
+def is_instruction(sentence: str) -> bool:
+    return bool(_INSTRUCTION.search(_fold(sentence)))
 
 
 def _citation(n: int, item: Retrieved, answer: str, plan) -> Citation:

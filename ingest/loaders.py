@@ -101,6 +101,8 @@ def _load_pdf(path: Path, limits: LoadLimits) -> SourceDocument:
 
     texts = [(page.extract_text() or "") for page in reader.pages]
     scanned = [i for i, t in enumerate(texts) if len(t.strip()) < SCAN_TEXT_THRESHOLD]
+    for i in scanned:
+        _check_page_streams(reader.pages[i], path.name, i + 1)
     kind = "scan" if len(scanned) == page_count else "pdf"
     table_pages = _pdf_tables(path, [i for i in range(page_count) if i not in scanned])
     blocks: list[Line | Table] = []
@@ -113,6 +115,20 @@ def _load_pdf(path: Path, limits: LoadLimits) -> SourceDocument:
         else:
             blocks.extend(Line(line, page) for line in text.splitlines())
     return SourceDocument(name=path.name, blocks=blocks, page_count=page_count, kind=kind)
+
+
+def _check_page_streams(page, source: str, number: int) -> None:
+    """pypdf stops decompressing a stream at its limit and then reports the page as empty, which would
+    send it to the renderer for OCR, and the renderer has no limit: a few hundred KB can expand to GBs."""
+    from pypdf.errors import LimitReachedError
+
+    try:
+        contents = page.get_contents()
+        if contents is not None:
+            contents.get_data()
+    except LimitReachedError:
+        raise IngestError(source, f"page {number} is a decompression bomb (its content expands past the "
+                                  f"decompression limit)") from None
 
 
 def _pdf_tables(path: Path, pages: list[int]) -> dict[int, list[Line | Table]]:

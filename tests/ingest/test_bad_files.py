@@ -1,5 +1,7 @@
 """Bad input gets a clear error naming the file and the reason."""
+import time
 import zipfile
+import zlib
 
 import pypdf
 import pytest
@@ -86,3 +88,49 @@ def test_unsupported_type(reader, tmp_path):
     path = tmp_path / "plan.xlsx"
     path.write_bytes(b"PK\x03\x04")
     assert "unsupported" in error_of(reader, path)
+
+
+def pdf_with_content(stream: bytes) -> bytes:
+    """A one-page PDF whose page content is the given (Flate-compressed) stream."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_stream_decompression_bomb(reader, tmp_path):
+    compressor = zlib.compressobj(9)
+    stream = compressor.compress(b"0 0 m " * (200 * 2**20 // 6)) + compressor.flush()
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(pdf_with_content(stream))
+    assert path.stat().st_size < 1_000_000
+    assert "decompression bomb" in error_of(reader, path)
+
+
+def test_500_mb_file_refused_before_it_is_read(reader, tmp_path):
+    path = tmp_path / "huge.pdf"
+    with open(path, "wb") as f:
+        f.write(b"%PDF-1.4\n")
+        f.truncate(500 * 2**20)  # sparse: 500 MB by its size, nothing to read
+    started = time.perf_counter()
+    assert "500 MB, over the 100 MB limit" in error_of(reader, path)
+    assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize("name", ["..%2F..%2Fetc%2Fpasswd.txt", "$(rm -rf ~); `id` | & > x.txt",
+                                  "'quoted' \"name\" *.txt", "-rf.txt", "..txt"])
+def test_file_names_with_path_and_shell_characters_are_just_names(reader, tmp_path, name):
+    path = tmp_path / name
+    path.write_text("KẾ HOẠCH\nThực hiện Chiến lược Ngoại giao văn hóa\nI. MỤC ĐÍCH\n1. Quảng bá văn hóa.\n",
+                    encoding="utf-8")
+    plan = reader.run(path)
+    assert plan.document == name
+    assert plan.clauses
