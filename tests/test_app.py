@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -193,4 +194,92 @@ def test_the_interface_is_vietnamese_and_switches_to_english(browser, app_url):
     assert page.get_by_label("Question").is_visible()
     chat, _ = _ask(page, "Sở Tài chính có trách nhiệm gì?")  # answers follow the question's language
     assert "Sở Tài chính" in chat and "Theo Kế hoạch" in chat
+    page.close()
+
+
+# -- access over HTTP ------------------------------------------------------------------------------
+
+@contextmanager
+def _session(app_url, user):
+    import httpx
+
+    with httpx.Client(base_url=app_url, timeout=60) as client:
+        assert client.post("/login", data={"username": user[0], "password": user[1]}).status_code == 200
+        yield client
+
+
+def test_no_endpoint_answers_without_a_session(app_url):
+    import httpx
+
+    kept = APP_STORE["path"] / "files"
+    with httpx.Client(base_url=app_url, timeout=30) as anonymous:
+        gets = ["/config", "/gradio_api/info", "/gradio_api/openapi.json", "/gradio_api/queue/status",
+                "/gradio_api/heartbeat/abc", "/gradio_api/queue/data?session_hash=x", "/gradio_api/call/ask/x",
+                "/monitoring", f"/gradio_api/file={kept}/anything.txt"]
+        for path in gets:
+            assert anonymous.get(path).status_code == 401, path
+        posts = ["/gradio_api/call/ask", "/gradio_api/run/ask", "/gradio_api/queue/join", "/gradio_api/upload",
+                 "/gradio_api/call/upload", "/gradio_api/call/delete", "/gradio_api/call/feedback",
+                 "/gradio_api/cancel", "/gradio_api/component_server"]
+        for path in posts:
+            response = anonymous.post(path, json={"data": ["Sở Tài chính có trách nhiệm gì?"], "fn_index": 0,
+                                                  "session_hash": "x", "event_id": "x"})
+            assert response.status_code == 401, path
+        login = anonymous.post("/login", data={"username": READER[0], "password": "wrong"})
+        assert login.status_code == 400 and not anonymous.cookies
+        page = anonymous.get("/")  # the login page itself, with no plan text in it
+        assert page.status_code == 200 and "Hàn Quốc" not in page.text
+
+
+def test_readers_cannot_reindex_delete_or_read_feedback(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, auth=READER, verbose=False)
+    for args, endpoint in [(("gia-lai-ke-hoach-ngoai-giao-van-hoa-2030",), "/reindex"),
+                           (("gia-lai-ke-hoach-ngoai-giao-van-hoa-2030",), "/delete"), ((), "/feedback")]:
+        with pytest.raises(Exception, match="Admins only"):
+            client.predict(*args, api_name=endpoint)
+    assert (APP_STORE["path"] / "plans" / "gia-lai-ke-hoach-ngoai-giao-van-hoa-2030.json").exists()
+
+
+def test_file_serving_never_leaves_the_kept_originals(app_url):
+    store = APP_STORE["path"]
+    with _session(app_url, ADMIN) as admin:
+        inside = next((store / "files").iterdir(), None)
+        if inside is not None:
+            assert admin.get(f"/gradio_api/file={inside}").status_code == 200
+        for outside in ["/etc/passwd", f"{store}/feedback.sqlite", f"{store}/files/../feedback.sqlite",
+                        f"{store}/files/%2e%2e/store.json", f"{store}/plans/gia-lai-ke-hoach-ngoai-giao-van-hoa-2030.json",
+                        f"{PROJECT}/app.py", f"{store}/files/../../users.toml"]:
+            assert admin.get(f"/gradio_api/file={outside}").status_code in (403, 404), outside
+
+
+def test_an_upload_over_the_size_limit_is_refused_while_it_arrives(app_url):
+    with _session(app_url, ADMIN) as admin:
+        too_big = b"%PDF-1.4\n" + b"\0" * (101 * 2**20)  # the default limit is 100 MB
+        response = admin.post("/gradio_api/upload", files={"files": ("big.pdf", too_big, "application/pdf")})
+        assert response.status_code == 413
+
+
+def test_markup_in_a_plan_is_shown_as_text_never_run(browser, app_url, shots):
+    from gradio_client import Client, handle_file
+
+    hostile = PROJECT / "tests" / "fixtures" / "hostile-plan.txt"
+    result = Client(app_url, auth=ADMIN, verbose=False).predict([handle_file(str(hostile))], api_name="/upload")
+    assert "✅" in result[0]
+    page = _login(browser, app_url, READER)
+    alerts = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    chat, sources = _ask(page, "Ai chủ trì Hội chợ ẩm thực đường phố của huyện Thử Nghiệm?")
+    assert "Phòng Văn hóa và Thông tin huyện" in chat
+    assert '<img src=x onerror="window.__pwned = 2">' in sources  # the markup, as text
+    page.get_by_role("tab", name="Nhiệm vụ").click()
+    page.fill("#task-agency textarea, #task-agency input", "Phòng Văn hóa và Thông tin huyện")
+    page.wait_for_timeout(2500)
+    assert "<img src=x" in page.inner_text("#tasks")
+    page.get_by_role("tab", name="Kế hoạch").click()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(shots / "hostile-markup.png"), full_page=True)
+    assert page.evaluate("window.__pwned") is None and not alerts
+    assert page.locator("#sources img, #chat img[src='x'], #tasks img").count() == 0
     page.close()
