@@ -84,6 +84,7 @@ class Retriever:
     def warm_up(self) -> None:
         """Load the embedding model and the vocabulary now rather than on the first question."""
         self.index.embedder.embed_query("khởi động")
+        self.index.vectors.count()  # opens Chroma once, before concurrent questions arrive
         self._vietnamese_vocabulary()
 
     def run(self, question: str, k: int = 10, filters: Filters = Filters()) -> Retrieval:

@@ -7,6 +7,7 @@ embedding function downloads a model.
 """
 from __future__ import annotations
 
+import threading
 from urllib.parse import urlparse
 
 import numpy as np
@@ -23,8 +24,15 @@ class VectorStore:
         self.collection_name = collection
         self._client = None
         self._collection = None
+        # Chroma's client setup is not safe to run twice at once: the app's first concurrent
+        # questions raced here ("Could not connect to tenant default_tenant").
+        self._opening = threading.RLock()
 
     def _connect(self):
+        with self._opening:
+            return self._open_client()
+
+    def _open_client(self):
         if self._client is None:
             import chromadb
             from chromadb.config import Settings
@@ -41,10 +49,11 @@ class VectorStore:
 
     @property
     def collection(self):
-        if self._collection is None:
-            self._collection = self._connect().get_or_create_collection(
-                self.collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
-        return self._collection
+        with self._opening:
+            if self._collection is None:
+                self._collection = self._connect().get_or_create_collection(
+                    self.collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+            return self._collection
 
     def ids(self, plan: str) -> set[str]:
         return set(self.collection.get(where={"plan": plan}, include=[])["ids"])
@@ -97,11 +106,12 @@ class VectorStore:
 
     def reset(self) -> None:
         """Drop every vector (a re-embed with another model starts from here)."""
-        try:
-            self._connect().delete_collection(self.collection_name)
-        except Exception:  # chromadb raises NotFoundError or ValueError depending on the backend
-            pass
-        self._collection = None
+        with self._opening:
+            try:
+                self._connect().delete_collection(self.collection_name)
+            except Exception:  # chromadb raises NotFoundError or ValueError depending on the backend
+                pass
+            self._collection = None
 
 
 def _metadata(chunk: Chunk) -> dict:

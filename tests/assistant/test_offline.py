@@ -78,7 +78,8 @@ def test_answers_stay_short(sample_assistant):
 
 
 @pytest.mark.parametrize("question", ["", "😀😀😀", "<script>alert(1)</script> SELECT * FROM chunks;",
-                                      "Sở Tài chính " * 1500])
+                                      "' OR 1=1; DROP TABLE chunks; -- \" NEAR(a b) *", ("Sở Tài chính " * 1600)[:20_000],
+                                      "Что делает департамент финансов?", "财政厅负责什么？"])
 def test_odd_questions_get_a_polite_answer(sample_assistant, question):
     answer = sample_assistant.ask(question)
     assert answer.text and len(answer.question) <= 1000
