@@ -91,6 +91,7 @@ class OfflineAnswerer:
         self.templates = _templates(prompts / "offline.toml")
         self._chunks: dict[str, tuple[Plan, list[Chunk]]] = {}
         self._idf: tuple[int, dict[str, float]] | None = None  # (store generation, weights)
+        self._places: tuple[tuple[Plan, ...], frozenset[str]] | None = None  # (plans, folded place syllables)
 
     def run(self, question: str, retrieval: Retrieval, context: str = "", focus: str = "") -> Answer:
         """Answer `question`. For a follow-up, `context` is the earlier question (it weighs clauses) and
@@ -163,8 +164,11 @@ class OfflineAnswerer:
         return self._idf[1]
 
     def _place_words(self) -> frozenset[str]:
-        names = [n for p in self.plans.plans() for n in (p.metadata.province, p.metadata.district) if n]
-        return frozenset(fold_diacritics(w) for name in names for w in syllables(name))
+        plans = self.plans.plans()  # the same tuple until a plan changes
+        if self._places is None or self._places[0] is not plans:
+            names = {n for p in plans for n in (p.metadata.province, p.metadata.district) if n}
+            self._places = (plans, frozenset(fold_diacritics(w) for name in names for w in syllables(name)))
+        return self._places[1]
 
     def _units(self, chunks: list[Chunk]) -> list[_Unit]:
         return [unit for chunk in chunks for unit in _units_of(chunk)]

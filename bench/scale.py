@@ -465,11 +465,24 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=30, help="gold questions timed at each size")
     parser.add_argument("--similarity", type=float, default=0.9, help="cosine of a synthetic vector to its template")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--measure", type=Path, metavar="STORE",
+                        help="only time the queries on a store an earlier run kept (--out DIR: DIR/store)")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     questions = [with_history(g["question"], [{"role": "user", "content": g["context"]}] if g.get("context") else [])
                  for g in gold[:args.queries]]
+    if args.measure:
+        measured = apart(measure, args.measure, questions)
+        q = _query_figures(measured["runs"])
+        print(f"{args.measure}: query p50 {q['p50']:.0f} ms, p95 {q['p95']:.0f} ms, without the embedding "
+              f"{q['bare']:.0f} ms; p50 embed {q['embed']:.0f}, dense {q['dense']:.0f} (p95 {q['dense95']:.0f}), "
+              f"fts5 {q['lexical']:.0f} (p95 {q['lexical95']:.0f}), fetch {q['fetch']:.0f}, "
+              f"catalog {q['catalog']:.0f}, other {q['other']:.0f}; RSS {measured['rss_mb']:.0f} MB")
+        for run in sorted(measured["runs"], key=lambda r: -r["total"])[:8]:
+            parts = " ".join(f"{name} {ms:.0f}" for name, ms in run["parts"].items())
+            print(f"  {run['total']:5.0f}  scope {str(run['scope']):>4}  {parts}  | {run['question'][:50]}")
+        return
     specs = world(sample_plans(), sizes[-1], args.seed)
     districts = districts_of(specs)
     with tempfile.TemporaryDirectory() as tmp:

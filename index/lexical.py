@@ -23,6 +23,11 @@ QUESTION_WORDS = frozenset(
     "ai gì nào đâu sao bao nhiêu không có là được những các của và với cho thì mà nêu nói hãy "
     "thế nào vậy nhỉ ạ".split())
 SCHEMA_VERSION = 1
+# FTS5 ranks every row that holds any query term (~0.7 us a posting here). Over a few hundred thousand
+# chunks a word like "văn" is in most rows, so a query ranks its terms rarest first and stops adding
+# terms once this many postings would be ranked; the common words left out weigh least in BM25 anyway.
+# Below ~1,000 chunks no query reaches it.
+POSTINGS_BUDGET = 30_000
 
 
 def syllables(text: str) -> list[str]:
@@ -69,6 +74,7 @@ class LexicalIndex:
                 "CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5("
                 "chunk_id UNINDEXED, plan UNINDEXED, vi, folded, "
                 "tokenize=\"unicode61 remove_diacritics 0 tokenchars '_'\")")
+            db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunks, 'col')")
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             self._db = db
         return self._db
@@ -97,10 +103,10 @@ class LexicalIndex:
         wanted = query_terms(question)
         if folded:
             wanted = fold_terms(wanted)
-        wanted = [t for t in wanted if t]
+        column = "folded" if folded else "vi"
+        wanted = self._affordable([t for t in wanted if t], column)
         if not wanted:
             return []
-        column = "folded" if folded else "vi"
         match = f"{column} : (" + " OR ".join(f'"{t}"' for t in wanted) + ")"
         sql = "SELECT chunk_id, bm25(chunks) AS rank, plan FROM chunks WHERE chunks MATCH ?"
         params: list = [match]
@@ -114,16 +120,31 @@ class LexicalIndex:
         # FTS5's bm25() is lower-is-better; flip it so every score in the system is higher-is-better.
         return [LexicalHit(chunk_id, -rank, plan) for chunk_id, rank, plan in self._connect().execute(sql, params)]
 
+    def _affordable(self, wanted: list[str], column: str) -> list[str]:
+        """The query terms the index holds, rarest first, within the postings budget (the rarest always)."""
+        db = self._connect()
+        frequency = {}
+        for term in wanted:
+            # One lookup per term: fts5vocab answers `term = ?` from the index, but scans it for `IN`.
+            row = db.execute("SELECT doc FROM chunk_terms WHERE term = ? AND col = ?", (term, column)).fetchone()
+            if row:
+                frequency[term] = row[0]
+        kept, postings = [], 0
+        for term in sorted(frequency, key=frequency.get):
+            if kept and postings + frequency[term] > POSTINGS_BUDGET:
+                break
+            kept.append(term)
+            postings += frequency[term]
+        return kept
+
     def vocabulary(self, folded: bool = True) -> set[str]:
         """Distinct syllables of the index (folded or not), to tell Vietnamese typed without marks from English."""
         return set(self.document_frequencies(folded))
 
     def document_frequencies(self, folded: bool = True) -> dict[str, int]:
         """Syllable -> number of chunks holding it (bigrams left out)."""
-        db = self._connect()
-        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunks, 'col')")
         column = "folded" if folded else "vi"
-        return {term: count for term, count in db.execute(
+        return {term: count for term, count in self._connect().execute(
             "SELECT term, doc FROM chunk_terms WHERE col = ?", (column,)) if "_" not in term}
 
     def count(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from ingest import Plan, Task
 STORE_VERSION = 2
 # Version 1 plans carry no chunk ids: every stored vector of such a plan counts as live.
 READABLE_VERSIONS = (1, 2)
+# A folder's mtime moves in clock ticks: a listing taken this soon after a change may miss a second
+# change in the same tick, so it is not kept.
+SETTLED_NS = 1_000_000_000
 
 
 class StoreError(Exception):
@@ -38,6 +42,7 @@ class PlanStore:
         self.plans_dir = self.root / "plans"
         self._parsed: dict[Path, tuple[int, StoredPlan]] = {}  # file -> (mtime_ns, entry): each file parsed once
         self._version_checked = False
+        self._catalog: tuple[int, tuple[Plan, ...]] | None = None  # (generation, every plan)
 
     def check_version(self) -> None:
         """Refuse, before reading any plan, a store this program cannot read whole."""
@@ -97,11 +102,19 @@ class PlanStore:
     def delete(self, key: str) -> None:
         (self.plans_dir / f"{key}.json").unlink(missing_ok=True)
 
-    def plans(self) -> list[Plan]:
+    def plans(self) -> tuple[Plan, ...]:
+        """Every plan, by key. The same tuple is returned until a plan changes, so what callers derive
+        from it can be kept by its identity; listing a large store (thousands of files) is not per question."""
         self.check_version()
+        generation = self.generation()
+        if self._catalog is not None and self._catalog[0] == generation:
+            return self._catalog[1]
         if not self.plans_dir.exists():
-            return []
-        return [self.get(p.stem) for p in sorted(self.plans_dir.glob("*.json"))]
+            return ()
+        plans = tuple(self.get(p.stem) for p in sorted(self.plans_dir.glob("*.json")))
+        if time.time_ns() - generation > SETTLED_NS:
+            self._catalog = (generation, plans)
+        return plans
 
     def tasks(self) -> list[tuple[Plan, Task]]:
         return [(plan, task) for plan in self.plans() for task in plan.tasks]

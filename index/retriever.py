@@ -80,6 +80,7 @@ class Retriever:
         self.glossary = terms or glossary()
         self.candidates = candidates
         self._vocabulary: tuple[int, set[str]] | None = None  # (store generation, syllables)
+        self._catalog: _Places | None = None
 
     def warm_up(self) -> None:
         """Load the embedding model and the vocabulary now rather than on the first question."""
@@ -147,7 +148,7 @@ class Retriever:
     # -- what the question is --------------------------------------------------------------------
     def language(self, question: str) -> tuple[str, bool]:
         """('vi' | 'en', typed without diacritics)."""
-        places = self._place_syllables()
+        places = self._places().syllables
         # Place names ("Dak Lak") say nothing about the language the question is asked in.
         words = [w for w in syllables(question) if not w.isdigit() and fold_diacritics(w) not in places]
         if not words:
@@ -162,9 +163,11 @@ class Retriever:
             return "vi", True
         return "en", False
 
-    def _place_syllables(self) -> set[str]:
-        names = [n for p in self.index.plans.plans() for n in (p.metadata.province, p.metadata.district) if n]
-        return {w for name in names for w in _folded(name).split()}
+    def _places(self) -> _Places:
+        plans = self.index.plans.plans()
+        if self._catalog is None or self._catalog.plans is not plans:
+            self._catalog = _Places(plans)
+        return self._catalog
 
     def _vietnamese_vocabulary(self) -> set[str]:
         generation = self.index.generation()
@@ -176,8 +179,8 @@ class Retriever:
                filters: Filters) -> tuple[list[str] | None, list[str], set[str], list[int]]:
         """The plans to search, notes saying how they were narrowed, the (folded) place names used,
         and the years asked about that no plan covers."""
-        plans = self.index.plans.plans()
-        chosen = [p for p in plans if not filters.plans or p.key in filters.plans]
+        catalog = self._places()
+        chosen = [p for p in catalog.plans if not filters.plans or p.key in filters.plans]
         if filters.province:
             chosen = [p for p in chosen if _folded(filters.province) in
                       (_folded(p.metadata.province or ""), _folded(p.metadata.district or ""))]
@@ -185,7 +188,7 @@ class Retriever:
             chosen = [p for p in chosen if p.metadata.year == filters.year]
         explicit = bool(filters.plans or filters.province or filters.year)
         notes: list[str] = []
-        named = _places_named(question, chosen)
+        named = catalog.named(question, chosen)
         if named:
             chosen = named
             places = sorted({_place(p) for p in named})
@@ -233,15 +236,28 @@ def _place(plan: Plan) -> str:
     return plan.metadata.district or plan.metadata.province or plan.key
 
 
-def _places_named(question: str, plans: list[Plan]) -> list[Plan]:
-    """Plans whose district or province the question names (with or without diacritics).
+class _Places:
+    """The province and district names of the indexed plans, folded once per version of the store:
+    with thousands of plans, folding them for every question cost more than the search."""
 
-    A district plan is preferred over its province's when the district is named.
-    """
-    text = f" {_folded(question)} "
-    by_district = [p for p in plans if p.metadata.district and f" {_folded(p.metadata.district)} " in text]
-    if by_district:
-        return by_district
-    return [p for p in plans if p.metadata.province and f" {_folded(p.metadata.province)} " in text
-            and not p.metadata.district] or [
-        p for p in plans if p.metadata.province and f" {_folded(p.metadata.province)} " in text]
+    def __init__(self, plans: tuple[Plan, ...]):
+        self.plans = plans
+        self.province = {p.key: _folded(p.metadata.province) for p in plans if p.metadata.province}
+        self.district = {p.key: _folded(p.metadata.district) for p in plans if p.metadata.district}
+        self.names = frozenset(self.province.values()) | frozenset(self.district.values())
+        self.syllables = frozenset(w for name in self.names for w in name.split())
+
+    def named(self, question: str, plans: list[Plan]) -> list[Plan]:
+        """Plans whose district or province the question names (with or without diacritics).
+
+        A district plan is preferred over its province's when the district is named.
+        """
+        text = f" {_folded(question)} "
+        found = {name for name in self.names if f" {name} " in text}
+        if not found:
+            return []
+        by_district = [p for p in plans if self.district.get(p.key) in found]
+        if by_district:
+            return by_district
+        in_province = [p for p in plans if self.province.get(p.key) in found]
+        return [p for p in in_province if p.key not in self.district] or in_province
