@@ -29,6 +29,7 @@ PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
 MAX_LONG_ANSWER = 1400
 MAX_PLANS = 3
+WARM_PLANS = 200  # plans chunked at start; the rest when a question first reaches them
 # Share of the question's (rarity-weighted) words the best clause must contain. On the dev set the
 # unanswerable questions reach 0.26-0.40 and the answerable ones 0.53 and more.
 MIN_COVERAGE = 0.46
@@ -92,6 +93,7 @@ class OfflineAnswerer:
         self._chunks: dict[str, tuple[Plan, list[Chunk]]] = {}
         self._idf: tuple[int, dict[str, float]] | None = None  # (store generation, weights)
         self._places: tuple[tuple[Plan, ...], frozenset[str]] | None = None  # (plans, folded place syllables)
+        self._leads: tuple[tuple[Plan, ...], dict[str, frozenset[str]]] | None = None
 
     def run(self, question: str, retrieval: Retrieval, context: str = "", focus: str = "") -> Answer:
         """Answer `question`. For a follow-up, `context` is the earlier question (it weighs clauses) and
@@ -148,9 +150,12 @@ class OfflineAnswerer:
         return cached
 
     def warm_up(self) -> None:
-        """Read the word weights and chunk every plan now, not during the first question."""
+        """Read the word weights and chunk the plans now, not during the first question."""
         self._weights()
-        for plan in self.plans.plans():
+        self._responsibility_leads()
+        plans = self.plans.plans()
+        # A large store is chunked as questions reach its plans: all of it would take minutes.
+        for plan in plans[:WARM_PLANS]:
             self._plan(plan.key)
 
     def _weights(self) -> dict[str, float]:
@@ -186,8 +191,17 @@ class OfflineAnswerer:
 
     def _asks_about_agency(self, retrieval: Retrieval, words: "_Terms") -> bool:
         """True when the question names an agency that some plan in scope gives a responsibility clause."""
-        return any(t.source == "responsibility" and words.names(t.lead)
-                   for key in self._keys(retrieval) for t in self._plan(key)[0].tasks)
+        leads = self._responsibility_leads()
+        return any(words.names(lead) for lead in {lead for key in self._keys(retrieval) for lead in leads.get(key, ())})
+
+    def _responsibility_leads(self) -> dict[str, frozenset[str]]:
+        """Plan key -> the agencies its responsibility clauses name, kept until a plan changes (a store of
+        thousands of plans would otherwise be read through for every question)."""
+        plans = self.plans.plans()
+        if self._leads is None or self._leads[0] is not plans:
+            self._leads = (plans, {p.key: frozenset(t.lead for t in p.tasks if t.source == "responsibility")
+                                   for p in plans})
+        return self._leads[1]
 
     def _keys(self, retrieval: Retrieval) -> list[str]:
         return retrieval.plans if retrieval.plans is not None else [p.key for p in self.plans.plans()]

@@ -41,7 +41,7 @@ import numpy as np
 from assistant.service import Assistant, with_history
 from assistant.settings import PROJECT_ROOT, load_settings
 from index.chunks import Chunk, chunk_plan
-from index.lexical import LexicalIndex, _transaction, fold_terms, terms
+from index.lexical import LexicalIndex, _transaction, fold_terms, insert_rows, terms
 from ingest import Plan, PlanReader
 from ingest.normalize import fold_diacritics
 
@@ -328,7 +328,7 @@ def _add_lexical(lexical: LexicalIndex, batch: list[tuple[Plan, list[Chunk], np.
     if rows:
         db = lexical._connect()
         with _transaction(db):
-            db.executemany("INSERT INTO chunks (chunk_id, plan, vi, folded) VALUES (?, ?, ?, ?)", rows)
+            insert_rows(db, rows)
 
 
 PARTS = {"embed": ("embedder", "embed_query"), "dense": ("vectors", "query"), "lexical": ("lexical", "search"),

@@ -11,6 +11,7 @@ narrowed to those plans, and the retrieval says so.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from index.chunks import METADATA_SECTION, Chunk
@@ -81,6 +82,9 @@ class Retriever:
         self.candidates = candidates
         self._vocabulary: tuple[int, set[str]] | None = None  # (store generation, syllables)
         self._catalog: _Places | None = None
+        # The lexical search runs beside the query embedding: SQLite and torch both release the GIL,
+        # so on two cores the FTS5 query costs no wall time up to the embedding's ~100 ms.
+        self._lexical_side = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
 
     def warm_up(self) -> None:
         """Load the embedding model and the vocabulary now rather than on the first question."""
@@ -113,15 +117,21 @@ class Retriever:
         if self.index.pending():
             self.index.recover()
         fetch = self.candidates * 2 if self.index.pending() else self.candidates
+        lexical = self._lexical_side.submit(self._lexical, lexical_query, fetch, folded, plans)
         dense = [(chunk, score) for chunk, score in
                  self.index.vectors.query(self.index.embedder.embed_query(dense_query), fetch, plans)
                  if self.index.is_live(chunk.plan, chunk.id)][:self.candidates]
-        lexical = [hit for hit in self.index.lexical.search(lexical_query, fetch, folded=folded, plans=plans)
-                   if self.index.is_live(hit.plan, hit.chunk_id)][:self.candidates] if lexical_query.strip() else []
+        lexical = lexical.result()
         about_document = bool(DOCUMENT_CUES.search(question))
         items = self._fuse(dense, lexical, lexical_weight, k, about_document)
         return Retrieval(question, language, folded, items, plans, notes, missing_years, narrowed,
                          tuple(sorted(places)))
+
+    def _lexical(self, query: str, fetch: int, folded: bool, plans: list[str] | None) -> list:
+        if not query.strip():
+            return []
+        return [hit for hit in self.index.lexical.search(query, fetch, folded=folded, plans=plans)
+                if self.index.is_live(hit.plan, hit.chunk_id)][:self.candidates]
 
     def _fuse(self, dense, lexical, lexical_weight: float, k: int, about_document: bool) -> list[Retrieved]:
         scores: dict[str, float] = {}

@@ -30,3 +30,41 @@ def test_search_with_and_without_diacritics_persists_and_replaces(tmp_path):
     assert reopened.search("Buôn Đôn") == []
     assert reopened.chunk_ids("gia-lai") == {"c"}
     assert "buon" in reopened.vocabulary(folded=True) or "lao" in reopened.vocabulary(folded=True)
+
+
+def test_term_counts_follow_every_write_and_bound_the_query(tmp_path, monkeypatch):
+    """The per-term chunk counts kept beside FTS5 equal what FTS5 itself counts, after adding, replacing
+    and deleting plans; a query keeps its rarest terms within the postings budget."""
+    import index.lexical as lexical
+
+    index = LexicalIndex(tmp_path / "lexical.sqlite")
+    common = "kế hoạch ngoại giao văn hóa"
+    index.replace_plan("a", [(f"a{n}", f"{common} điều {n}") for n in range(30)] + [("a-rare", f"{common} Cồng chiêng")])
+    index.replace_plan("b", [(f"b{n}", f"{common} mục {n}") for n in range(20)])
+    index.replace_plan("a", [(f"a{n}", f"{common} khoản {n}") for n in range(10)])
+    index.delete_plan("b")
+    db = index._connect()
+    kept = sorted(db.execute("SELECT col, term, docs FROM term_docs"))
+    counted = sorted(db.execute("SELECT col, term, doc FROM chunk_terms"))
+    assert kept == counted and ("vi", "văn", 10) in kept and not any(t == "mục" for _, t, _ in kept)
+
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 12)
+    assert index._affordable(["văn", "khoản", "chiêng", "không_có"], "vi") == ["khoản"]
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 100)
+    assert index._affordable(["văn", "khoản", "chiêng", "không_có"], "vi") == ["khoản", "văn"]
+    assert index.search("văn hóa khoản 3")[0].chunk_id == "a3"
+
+
+def test_an_index_from_before_the_term_counts_gets_them_once(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "lexical.sqlite"
+    LexicalIndex(path).replace_plan("a", [("a1", "Lễ hội Cồng chiêng Tây Nguyên"), ("a2", "Lễ hội Đua voi")])
+    old = sqlite3.connect(path)  # as version 1 left it: no counts
+    old.execute("DROP TABLE term_docs")
+    old.execute("DELETE FROM meta WHERE key = 'term_docs'")
+    old.commit()
+    old.close()
+    reopened = LexicalIndex(path)
+    assert reopened.document_frequencies(folded=False)["hội"] == 2
+    assert reopened.search("cồng chiêng")[0].chunk_id == "a1"
