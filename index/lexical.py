@@ -29,7 +29,7 @@ SCHEMA_VERSION = 1
 # chunks a word like "văn" is in most rows, so a query ranks its terms rarest first and stops adding
 # terms once this many postings would be ranked; the common words left out weigh least in BM25 anyway.
 # Below ~1,000 chunks no query reaches it.
-POSTINGS_BUDGET = 30_000
+POSTINGS_BUDGET = 20_000
 
 
 def syllables(text: str) -> list[str]:
@@ -168,8 +168,10 @@ def insert_rows(db: sqlite3.Connection, rows: list[tuple[str, str, str, str]]) -
 
 
 def _delete_plan(db: sqlite3.Connection, plan: str) -> None:
-    _count_terms(db, db.execute("SELECT vi, folded FROM chunks WHERE plan = ?", (plan,)).fetchall(), -1)
-    db.execute("DELETE FROM chunks WHERE plan = ?", (plan,))
+    # `plan` is not indexed: one scan finds the rows, then they go by rowid.
+    rows = db.execute("SELECT rowid, vi, folded FROM chunks WHERE plan = ?", (plan,)).fetchall()
+    _count_terms(db, ((vi, folded) for _, vi, folded in rows), -1)
+    db.executemany("DELETE FROM chunks WHERE rowid = ?", [(rowid,) for rowid, _, _ in rows])
 
 
 def _count_terms(db: sqlite3.Connection, texts: Iterable[tuple[str, str]], sign: int) -> None:

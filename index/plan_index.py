@@ -40,6 +40,9 @@ from index.plans import PlanStore, StoreError, _write_atomic
 from index.vectors import VectorStore
 from ingest import Plan
 
+# Up to this many chunks (a province's plans over a decade), a narrowed question's dense search is exact
+# among them; beyond it, Chroma's filtered HNSW query is cheaper than reading their vectors.
+EXACT_SEARCH_CHUNKS = 1_000
 
 @dataclass(frozen=True)
 class IndexChange:
@@ -106,6 +109,28 @@ class PlanIndex:
                 return False
             self._live[plan] = cached
         return cached[1] is None or chunk_id in cached[1]
+
+    def nearest(self, vector: np.ndarray, k: int, plans: list[str] | None = None) -> list[tuple[Chunk, float]]:
+        """The k chunks nearest the query vector, in these plans (None: all), as (Chunk, cosine).
+        A question narrowed to a few plans is searched exactly among their committed chunks."""
+        if plans is not None:
+            ids = self._chunk_ids(plans)
+            if ids is not None and len(ids) <= EXACT_SEARCH_CHUNKS:
+                return self.vectors.nearest_among(vector, ids, k)
+        return self.vectors.query(vector, k, plans)
+
+    def _chunk_ids(self, plans: list[str]) -> list[str] | None:
+        """The live chunk ids of these plans, or None when a plan does not list them (store version 1)."""
+        ids: list[str] = []
+        for key in plans:
+            try:
+                live = self.plans.entry(key).chunk_ids
+            except KeyError:
+                continue
+            if live is None:
+                return None
+            ids.extend(sorted(live))
+        return ids
 
     def unchanged(self, path: Path) -> Plan | None:
         """The stored plan read from exactly this file, if there is one."""

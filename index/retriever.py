@@ -119,7 +119,7 @@ class Retriever:
         fetch = self.candidates * 2 if self.index.pending() else self.candidates
         lexical = self._lexical_side.submit(self._lexical, lexical_query, fetch, folded, plans)
         dense = [(chunk, score) for chunk, score in
-                 self.index.vectors.query(self.index.embedder.embed_query(dense_query), fetch, plans)
+                 self.index.nearest(self.index.embedder.embed_query(dense_query), fetch, plans)
                  if self.index.is_live(chunk.plan, chunk.id)][:self.candidates]
         lexical = lexical.result()
         about_document = bool(DOCUMENT_CUES.search(question))

@@ -52,3 +52,20 @@ def test_query_returns_chunks_with_their_metadata(tmp_path):
     found = store.query(vectors[3], 2, None)
     assert found[0][0] == chunks[3]
     assert [c.id for c, _ in store.query(vectors[3], 2, ["other-plan"])] == []
+
+
+def test_exact_search_among_a_few_plans_agrees_with_chroma(tmp_path):
+    store = VectorStore(tmp_path / "chroma")
+    rng = np.random.default_rng(3)
+    chunks = [Chunk(id=f"{plan}|{n}", plan=plan, document=f"{plan}.txt", section=f"I › {n}", page=1, kind="clause",
+                    text=f"điều {n}", context=plan) for plan in ("a", "b", "c") for n in range(30)]
+    vectors = rng.normal(size=(len(chunks), 16)).astype(np.float32)
+    store.upsert(chunks, vectors)
+    query = rng.normal(size=16).astype(np.float32)
+    ids = [c.id for c in chunks if c.plan in ("a", "c")]
+    exact = store.nearest_among(query, ids, 10)
+    approximate = store.query(query, 10, ["a", "c"])
+    assert [c.id for c, _ in exact] == [c.id for c, _ in approximate]
+    assert all(abs(s1 - s2) < 1e-4 for (_, s1), (_, s2) in zip(exact, approximate))
+    assert exact[0][0] == next(c for c in chunks if c.id == exact[0][0].id)  # text and metadata come back whole
+    assert store.nearest_among(query, ["a|0", "missing"], 5)[0][0].id == "a|0"
