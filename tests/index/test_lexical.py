@@ -55,16 +55,49 @@ def test_term_counts_follow_every_write_and_bound_the_query(tmp_path, monkeypatc
     assert index.search("văn hóa khoản 3")[0].chunk_id == "a3"
 
 
-def test_an_index_from_before_the_term_counts_gets_them_once(tmp_path):
+def test_an_index_from_before_the_counts_and_row_ranges_gets_them_once(tmp_path):
     import sqlite3
 
     path = tmp_path / "lexical.sqlite"
-    LexicalIndex(path).replace_plan("a", [("a1", "Lễ hội Cồng chiêng Tây Nguyên"), ("a2", "Lễ hội Đua voi")])
-    old = sqlite3.connect(path)  # as version 1 left it: no counts
+    index = LexicalIndex(path)
+    index.replace_plan("a", [("a1", "Lễ hội Cồng chiêng Tây Nguyên"), ("a2", "Lễ hội Đua voi")])
+    index.replace_plan("b", [("b1", "Lễ hội Đua thuyền")])
+    fresh = sorted(index._connect().execute("SELECT * FROM plan_rows"))
+    totals = sorted(index._connect().execute("SELECT * FROM meta WHERE key IN ('rows', 'tokens')"))
+    index.close()
+    old = sqlite3.connect(path)  # as store version 1 left it: FTS5 rows only
     old.execute("DROP TABLE term_docs")
-    old.execute("DELETE FROM meta WHERE key = 'term_docs'")
+    old.execute("DROP TABLE plan_rows")
+    old.execute("DELETE FROM meta WHERE key != 'schema'")
     old.commit()
     old.close()
+
     reopened = LexicalIndex(path)
-    assert reopened.document_frequencies(folded=False)["hội"] == 2
-    assert reopened.search("cồng chiêng")[0].chunk_id == "a1"
+    db = reopened._connect()
+    assert sorted(db.execute("SELECT * FROM plan_rows")) == fresh == [("a", 1, 2), ("b", 3, 3)]
+    assert sorted(db.execute("SELECT * FROM meta WHERE key IN ('rows', 'tokens')")) == totals
+    assert reopened.document_frequencies(folded=False)["hội"] == 3
+    assert reopened.search("cồng chiêng", plans=["a"])[0].chunk_id == "a1"
+    reopened.replace_plan("a", [("a3", "Hội thi ẩm thực")])
+    assert reopened.chunk_ids("a") == {"a3"} and reopened.chunk_ids("b") == {"b1"}
+
+
+def test_search_within_plans_ranks_as_fts5_does(tmp_path):
+    """A question narrowed to a few plans is ranked in Python over their rows: same order as FTS5's bm25."""
+    import index.lexical as lexical
+
+    index = LexicalIndex(tmp_path / "lexical.sqlite")
+    texts = ["Sở Văn hóa chủ trì tổ chức Lễ hội Cồng chiêng", "Lễ hội Đua voi tại huyện Buôn Đôn",
+             "Sở Ngoại vụ chủ trì, phối hợp Sở Văn hóa tổ chức hội nghị", "Tổ chức lễ hội văn hóa các dân tộc",
+             "Kinh phí thực hiện từ ngân sách tỉnh", "Hội nghị tổng kết công tác ngoại giao văn hóa"]
+    for plan in ("a", "b", "c"):
+        index.replace_plan(plan, [(f"{plan}{n}", f"{text} {plan}") for n, text in enumerate(texts)])
+    for question in ("Sở Văn hóa chủ trì lễ hội nào?", "hội nghị ngoại giao văn hóa", "kinh phí"):
+        within = index.search(question, 10, plans=["a", "c"])
+        lexical.SCOPED_ROWS = 0  # force FTS5 with a plan filter
+        try:
+            by_fts5 = index.search(question, 10, plans=["a", "c"])
+        finally:
+            lexical.SCOPED_ROWS = 2_000
+        assert [h.chunk_id for h in within] == [h.chunk_id for h in by_fts5] and within
+        assert all(abs(a.score - b.score) < 1e-6 * max(1, abs(b.score)) for a, b in zip(within, by_fts5))
