@@ -197,7 +197,9 @@ class LexicalIndex:
             "SELECT term, docs FROM term_docs WHERE col = ?", (column,)) if "_" not in term}
 
     def count(self) -> int:
-        return self._connect().execute("SELECT count(*) FROM chunks").fetchone()[0]
+        """Rows in the index, from the kept total (FTS5's count(*) reads every row: 2 s at 300k)."""
+        row = self._connect().execute("SELECT value FROM meta WHERE key = 'rows'").fetchone()
+        return int(row[0]) if row else 0
 
     def close(self) -> None:
         if self._db is not None:

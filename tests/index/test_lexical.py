@@ -47,6 +47,7 @@ def test_term_counts_follow_every_write_and_bound_the_query(tmp_path, monkeypatc
     kept = sorted(db.execute("SELECT col, term, docs FROM term_docs"))
     counted = sorted(db.execute("SELECT col, term, doc FROM chunk_terms"))
     assert kept == counted and ("vi", "văn", 10) in kept and not any(t == "mục" for _, t, _ in kept)
+    assert index.count() == db.execute("SELECT count(*) FROM chunks").fetchone()[0] == 10
 
     monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 12)
     assert index._affordable(["văn", "khoản", "chiêng", "không_có"], "vi") == ["khoản"]
