@@ -17,7 +17,7 @@ from index.chunks import Chunk
 
 COLLECTION = "chunks"
 # Vectors kept in memory for exact search within a few plans (3 KB each: ~60 MB). A chunk id names its
-# content, so a kept vector never goes stale; a re-embed with another model starts a new VectorStore.
+# content, so a kept vector goes stale only when every vector does: reset() (a re-embed) forgets them.
 KEPT_VECTORS = 20_000
 
 
@@ -139,6 +139,8 @@ class VectorStore:
     def reset(self) -> None:
         """Drop every vector (a re-embed with another model starts from here)."""
         with self._opening:
+            with self._keeping:
+                self._kept.clear()
             try:
                 self._connect().delete_collection(self.collection_name)
             except Exception:  # chromadb raises NotFoundError or ValueError depending on the backend

@@ -69,3 +69,16 @@ def test_exact_search_among_a_few_plans_agrees_with_chroma(tmp_path):
     assert all(abs(s1 - s2) < 1e-4 for (_, s1), (_, s2) in zip(exact, approximate))
     assert exact[0][0] == next(c for c in chunks if c.id == exact[0][0].id)  # text and metadata come back whole
     assert store.nearest_among(query, ["a|0", "missing"], 5)[0][0].id == "a|0"
+
+
+def test_a_reset_forgets_the_vectors_kept_for_exact_search(tmp_path):
+    """Chunk ids name content, not the model: after a re-embed the same ids carry other vectors."""
+    store = VectorStore(tmp_path / "chroma")
+    chunks = _chunks(3)
+    store.upsert(chunks, np.eye(3, 8, dtype=np.float32))
+    ids = [c.id for c in chunks]
+    assert store.nearest_among(np.eye(1, 8, 0, dtype=np.float32)[0], ids, 1)[0][0].id == "p|0"
+    store.reset()
+    store.upsert(chunks, np.eye(3, 8, 5, dtype=np.float32))  # another model's vectors, same ids
+    assert store.nearest_among(np.eye(1, 8, 5, dtype=np.float32)[0], ids, 1)[0][0].id == "p|0"
+    assert store.nearest_among(np.eye(1, 8, 6, dtype=np.float32)[0], ids, 1)[0][0].id == "p|1"
