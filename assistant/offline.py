@@ -92,15 +92,13 @@ class OfflineAnswerer:
         self.templates = _templates(prompts / "offline.toml")
         self._chunks: dict[str, tuple[Plan, list[Chunk]]] = {}
         self._idf: tuple[int, dict[str, float]] | None = None  # (store generation, weights)
-        self._places: tuple[tuple[Plan, ...], frozenset[str]] | None = None  # (plans, folded place syllables)
-        self._leads: tuple[tuple[Plan, ...], dict[str, frozenset[str]]] | None = None
 
     def run(self, question: str, retrieval: Retrieval, context: str = "", focus: str = "") -> Answer:
         """Answer `question`. For a follow-up, `context` is the earlier question (it weighs clauses) and
         `focus` the agency the earlier answer was about ("Phòng đó còn làm gì?")."""
         lang = retrieval.language
         words = _Terms(question, context, lang, self.glossary, self._weights(), retrieval.places, focus,
-                       self._place_words())
+                       self.plans.derived(_place_words))
         folded = fold_diacritics(question)
         compose = _Composer(self.templates[lang], retrieval, self.glossary, self.plans)
         compose.focus_words = [fold_diacritics(n) for n in words.names_asked] + words.main
@@ -152,7 +150,7 @@ class OfflineAnswerer:
     def warm_up(self) -> None:
         """Read the word weights and chunk the plans now, not during the first question."""
         self._weights()
-        self._responsibility_leads()
+        self.plans.derived(_responsibility_leads)
         plans = self.plans.plans()
         # A large store is chunked as questions reach its plans: all of it would take minutes.
         for plan in plans[:WARM_PLANS]:
@@ -167,13 +165,6 @@ class OfflineAnswerer:
             weights[""] = math.log(1 + total)  # a word the plans never use
             self._idf = (generation, weights)
         return self._idf[1]
-
-    def _place_words(self) -> frozenset[str]:
-        plans = self.plans.plans()  # the same tuple until a plan changes
-        if self._places is None or self._places[0] is not plans:
-            names = {n for p in plans for n in (p.metadata.province, p.metadata.district) if n}
-            self._places = (plans, frozenset(fold_diacritics(w) for name in names for w in syllables(name)))
-        return self._places[1]
 
     def _units(self, chunks: list[Chunk]) -> list[_Unit]:
         return [unit for chunk in chunks for unit in _units_of(chunk)]
@@ -191,17 +182,8 @@ class OfflineAnswerer:
 
     def _asks_about_agency(self, retrieval: Retrieval, words: "_Terms") -> bool:
         """True when the question names an agency that some plan in scope gives a responsibility clause."""
-        leads = self._responsibility_leads()
+        leads = self.plans.derived(_responsibility_leads)
         return any(words.names(lead) for lead in {lead for key in self._keys(retrieval) for lead in leads.get(key, ())})
-
-    def _responsibility_leads(self) -> dict[str, frozenset[str]]:
-        """Plan key -> the agencies its responsibility clauses name, kept until a plan changes (a store of
-        thousands of plans would otherwise be read through for every question)."""
-        plans = self.plans.plans()
-        if self._leads is None or self._leads[0] is not plans:
-            self._leads = (plans, {p.key: frozenset(t.lead for t in p.tasks if t.source == "responsibility")
-                                   for p in plans})
-        return self._leads[1]
 
     def _keys(self, retrieval: Retrieval) -> list[str]:
         return retrieval.plans if retrieval.plans is not None else [p.key for p in self.plans.plans()]
@@ -657,6 +639,17 @@ def _clip(text: str, limit: int) -> str:
         if last and last[-1] not in tail:
             tail += f" {last[-1]}"
     return tail
+
+
+def _place_words(plans: tuple[Plan, ...]) -> frozenset[str]:
+    """Folded syllables of every plan's province and district ("dak", "lak")."""
+    names = {n for p in plans for n in (p.metadata.province, p.metadata.district) if n}
+    return frozenset(fold_diacritics(w) for name in names for w in syllables(name))
+
+
+def _responsibility_leads(plans: tuple[Plan, ...]) -> dict[str, frozenset[str]]:
+    """Plan key -> the agencies its responsibility clauses name."""
+    return {p.key: frozenset(t.lead for t in p.tasks if t.source == "responsibility") for p in plans}
 
 
 @lru_cache(maxsize=4)

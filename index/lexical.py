@@ -103,7 +103,7 @@ class LexicalIndex:
             rows.append((chunk_id, plan, " ".join(vi), " ".join(fold_terms(vi))))
         with _transaction(db):
             _delete_plan(db, plan)
-            insert_rows(db, rows)
+            _insert_rows(db, rows)
 
     def delete_plan(self, plan: str) -> None:
         db = self._connect()
@@ -156,8 +156,7 @@ class LexicalIndex:
                   db.execute("SELECT key, value FROM meta WHERE key IN ('rows', 'tokens')")}
         total_rows = totals.get("rows", 0)
         average = totals.get("tokens", 0) / max(total_rows, 1) or 1.0
-        frequency = dict(db.execute(f"SELECT term, docs FROM term_docs WHERE col = ? AND term IN "
-                                    f"({','.join('?' * len(wanted))})", [column, *wanted]))
+        frequency = self._frequencies(wanted, column)
         # FTS5's bm25(): idf = log((N - n + 0.5) / (n + 0.5)), floored at 1e-6; k1 = 1.2, b = 0.75.
         idf = {t: max(math.log((total_rows - n + 0.5) / (n + 0.5)), 1e-6) for t, n in frequency.items()}
         scored = []
@@ -173,11 +172,7 @@ class LexicalIndex:
 
     def _affordable(self, wanted: list[str], column: str) -> list[str]:
         """The query terms the index holds, rarest first, within the postings budget (the rarest always)."""
-        if not wanted:
-            return []
-        frequency = dict(self._connect().execute(
-            f"SELECT term, docs FROM term_docs WHERE col = ? AND term IN ({','.join('?' * len(wanted))})",
-            [column, *wanted]))
+        frequency = self._frequencies(wanted, column)
         kept, postings = [], 0
         for term in sorted(frequency, key=frequency.get):
             if kept and postings + frequency[term] > POSTINGS_BUDGET:
@@ -185,6 +180,12 @@ class LexicalIndex:
             kept.append(term)
             postings += frequency[term]
         return kept
+
+    def _frequencies(self, wanted: list[str], column: str) -> dict[str, int]:
+        """Term -> chunks holding it in this column, for the terms the index has."""
+        return dict(self._connect().execute(
+            f"SELECT term, docs FROM term_docs WHERE col = ? AND term IN ({','.join('?' * len(wanted))})",
+            [column, *wanted]))
 
     def vocabulary(self, folded: bool = True) -> set[str]:
         """Distinct syllables of the index (folded or not), to tell Vietnamese typed without marks from English."""
@@ -207,7 +208,7 @@ class LexicalIndex:
             self._db = None
 
 
-def insert_rows(db: sqlite3.Connection, rows: list[tuple[str, str, str, str]]) -> None:
+def _insert_rows(db: sqlite3.Connection, rows: list[tuple[str, str, str, str]]) -> None:
     """Add (chunk_id, plan, vi, folded) rows, each plan's rows together, with their counts and rowid ranges;
     inside the caller's transaction."""
     last = db.execute("SELECT rowid FROM chunks ORDER BY rowid DESC LIMIT 1").fetchone()

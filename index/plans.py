@@ -12,8 +12,10 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ingest import Plan, Task
 
@@ -23,6 +25,9 @@ READABLE_VERSIONS = (1, 2)
 # A folder's mtime moves in clock ticks: a listing taken this soon after a change may miss a second
 # change in the same tick, so it is not kept.
 SETTLED_NS = 1_000_000_000
+
+
+Derived = TypeVar("Derived")
 
 
 class StoreError(Exception):
@@ -43,6 +48,7 @@ class PlanStore:
         self._parsed: dict[Path, tuple[int, StoredPlan]] = {}  # file -> (mtime_ns, entry): each file parsed once
         self._version_checked = False
         self._catalog: tuple[int, tuple[Plan, ...]] | None = None  # (generation, every plan)
+        self._derived: dict[Callable, tuple[tuple[Plan, ...], object]] = {}  # build -> (plans, what it built)
 
     def check_version(self) -> None:
         """Refuse, before reading any plan, a store this program cannot read whole."""
@@ -115,6 +121,16 @@ class PlanStore:
         if time.time_ns() - generation > SETTLED_NS:
             self._catalog = (generation, plans)
         return plans
+
+    def derived(self, build: Callable[[tuple[Plan, ...]], Derived]) -> Derived:
+        """build(every plan), kept until a plan changes: what questions need from the whole list (folded
+        place names, responsibility leads) is not worked out again for each question."""
+        plans = self.plans()
+        kept = self._derived.get(build)
+        if kept is None or kept[0] is not plans:
+            kept = (plans, build(plans))
+            self._derived[build] = kept
+        return kept[1]
 
     def tasks(self) -> list[tuple[Plan, Task]]:
         return [(plan, task) for plan in self.plans() for task in plan.tasks]

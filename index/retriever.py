@@ -81,9 +81,8 @@ class Retriever:
         self.glossary = terms or glossary()
         self.candidates = candidates
         self._vocabulary: tuple[int, set[str]] | None = None  # (store generation, syllables)
-        self._catalog: _Places | None = None
         # The lexical search runs beside the query embedding: SQLite and torch both release the GIL,
-        # so on two cores the FTS5 query costs no wall time up to the embedding's ~100 ms.
+        # so on two cores the FTS5 query costs no wall time up to the embedding's (150-250 ms here).
         self._lexical_side = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
 
     def warm_up(self) -> None:
@@ -158,7 +157,7 @@ class Retriever:
     # -- what the question is --------------------------------------------------------------------
     def language(self, question: str) -> tuple[str, bool]:
         """('vi' | 'en', typed without diacritics)."""
-        places = self._places().syllables
+        places = self.index.plans.derived(_Places).syllables
         # Place names ("Dak Lak") say nothing about the language the question is asked in.
         words = [w for w in syllables(question) if not w.isdigit() and fold_diacritics(w) not in places]
         if not words:
@@ -173,12 +172,6 @@ class Retriever:
             return "vi", True
         return "en", False
 
-    def _places(self) -> _Places:
-        plans = self.index.plans.plans()
-        if self._catalog is None or self._catalog.plans is not plans:
-            self._catalog = _Places(plans)
-        return self._catalog
-
     def _vietnamese_vocabulary(self) -> set[str]:
         generation = self.index.generation()
         if self._vocabulary is None or self._vocabulary[0] != generation:
@@ -189,7 +182,7 @@ class Retriever:
                filters: Filters) -> tuple[list[str] | None, list[str], set[str], list[int]]:
         """The plans to search, notes saying how they were narrowed, the (folded) place names used,
         and the years asked about that no plan covers."""
-        catalog = self._places()
+        catalog = self.index.plans.derived(_Places)
         chosen = [p for p in catalog.plans if not filters.plans or p.key in filters.plans]
         if filters.province:
             chosen = [p for p in chosen if _folded(filters.province) in
@@ -247,8 +240,8 @@ def _place(plan: Plan) -> str:
 
 
 class _Places:
-    """The province and district names of the indexed plans, folded once per version of the store:
-    with thousands of plans, folding them for every question cost more than the search."""
+    """The province and district names of the indexed plans, folded once per version of the plan list
+    (PlanStore.derived): with thousands of plans, folding them for every question cost more than the search."""
 
     def __init__(self, plans: tuple[Plan, ...]):
         self.plans = plans

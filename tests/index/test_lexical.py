@@ -83,7 +83,7 @@ def test_an_index_from_before_the_counts_and_row_ranges_gets_them_once(tmp_path)
     assert reopened.chunk_ids("a") == {"a3"} and reopened.chunk_ids("b") == {"b1"}
 
 
-def test_search_within_plans_ranks_as_fts5_does(tmp_path):
+def test_search_within_plans_ranks_as_fts5_does(tmp_path, monkeypatch):
     """A question narrowed to a few plans is ranked in Python over their rows: same order as FTS5's bm25."""
     import index.lexical as lexical
 
@@ -94,11 +94,9 @@ def test_search_within_plans_ranks_as_fts5_does(tmp_path):
     for plan in ("a", "b", "c"):
         index.replace_plan(plan, [(f"{plan}{n}", f"{text} {plan}") for n, text in enumerate(texts)])
     for question in ("Sở Văn hóa chủ trì lễ hội nào?", "hội nghị ngoại giao văn hóa", "kinh phí"):
+        monkeypatch.setattr(lexical, "SCOPED_ROWS", 2_000)
         within = index.search(question, 10, plans=["a", "c"])
-        lexical.SCOPED_ROWS = 0  # force FTS5 with a plan filter
-        try:
-            by_fts5 = index.search(question, 10, plans=["a", "c"])
-        finally:
-            lexical.SCOPED_ROWS = 2_000
+        monkeypatch.setattr(lexical, "SCOPED_ROWS", 0)  # force FTS5 with a plan filter
+        by_fts5 = index.search(question, 10, plans=["a", "c"])
         assert [h.chunk_id for h in within] == [h.chunk_id for h in by_fts5] and within
         assert all(abs(a.score - b.score) < 1e-6 * max(1, abs(b.score)) for a, b in zip(within, by_fts5))
