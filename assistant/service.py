@@ -26,7 +26,7 @@ class Assistant:
     @cached_property
     def index(self) -> PlanIndex:
         embedder = make_embedder(self.settings.embedding_model, cache=self.settings.model_cache,
-                                 threads=self.settings.embedding_threads)
+                                 threads=self.settings.embedding_threads, runtime=self.settings.embedding_runtime)
         return PlanIndex(self.settings.store, embedder, chroma_url=self.settings.chroma_url)
 
     @cached_property

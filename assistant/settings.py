@@ -27,9 +27,13 @@ class Settings:
     # or any sentence-transformers folder or hub id.
     embedding_model: str = "embeddinggemma-300m"
     model_cache: Path | None = None  # default ~/.cache/plan-assistant/models
-    # Torch threads for embedding. 1 holds ~150 ms/query when another process
-    # (ingest, an LLM) keeps a core busy; 2 is faster idle but collapses under load (bench/embedding.py).
-    embedding_threads: int = 1
+    # EmbeddingGemma through "onnx" (ONNX Runtime, the graph exported at setup: the same vectors in about
+    # half the time) or "torch" (sentence-transformers). Other models always go through sentence-transformers.
+    embedding_runtime: str = "onnx"
+    # Threads for embedding (python -m bench.embedding). Through ONNX Runtime, whose idle threads sleep,
+    # 2 are faster idle (~50 ms a question, 75 with 1) and beside a busy process (~65, 75 with 1). Through
+    # torch, whose threads spin, 2 collapse beside a busy process (~450 ms, 170 with 1): use 1 there.
+    embedding_threads: int = 2
     ingest_threads: int = 2  # a batch ingest on an otherwise idle machine embeds about twice as fast with 2
     chroma_url: str | None = None  # a Chroma server shared by several processes; default: embedded on disk
     # "offline" composes answers from the plans' words (instant, the default); "llm" asks a chat model

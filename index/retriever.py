@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from index.chunks import METADATA_SECTION, Chunk
 from index.glossary import Glossary, glossary
-from index.lexical import LexicalIndex, syllables
+from index.lexical import syllables
 from index.plan_index import PlanIndex
 from ingest import Plan
 from ingest.structure import CLOSING
@@ -203,7 +203,7 @@ class Retriever:
         asked = years - horizons
         if asked & plan_years:
             chosen = [p for p in chosen if p.metadata.year in asked]
-            notes.append((f"Chỉ tìm trong kế hoạch năm " if language == "vi" else "Searched only the plans for ")
+            notes.append(("Chỉ tìm trong kế hoạch năm " if language == "vi" else "Searched only the plans for ")
                          + ", ".join(map(str, sorted(asked & plan_years))))
         elif asked:
             missing = ", ".join(map(str, sorted(asked)))
