@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -67,32 +68,44 @@ class LexicalHit:
 class LexicalIndex:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._db: sqlite3.Connection | None = None
+        self._connections: dict[threading.Thread, sqlite3.Connection] = {}
+        self._opening = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
-        if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=10000")
-            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            db.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5("
-                "chunk_id UNINDEXED, plan UNINDEXED, vi, folded, "
-                "tokenize=\"unicode61 remove_diacritics 0 tokenchars '_'\")")
-            db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunks, 'col')")
-            # How many chunks hold each term, kept with every write: fts5vocab counts by reading a term's
-            # whole posting list (0.5 s for a question's terms at 100k chunks).
-            db.execute("CREATE TABLE IF NOT EXISTS term_docs (col TEXT, term TEXT, docs INTEGER NOT NULL, "
-                       "PRIMARY KEY (col, term)) WITHOUT ROWID")
-            # Where each plan's rows are (FTS5 cannot index `plan`): a plan's rows are read, replaced and
-            # searched by rowid range instead of a scan of the whole table (5 s at 300k chunks).
-            db.execute("CREATE TABLE IF NOT EXISTS plan_rows (plan TEXT, first INTEGER, last INTEGER, "
-                       "PRIMARY KEY (plan, first)) WITHOUT ROWID")
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            _upgrade(db)
-            self._db = db
-        return self._db
+        """This thread's connection. Threads never share one: a search on the connection of an ingest
+        would read its transaction half done (row totals of one moment, term counts of another)."""
+        thread = threading.current_thread()
+        db = self._connections.get(thread)
+        if db is None:
+            db = self._open()
+            with self._opening:
+                for gone in [t for t in self._connections if not t.is_alive()]:
+                    self._connections.pop(gone).close()
+                self._connections[thread] = db
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA busy_timeout=10000")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5("
+            "chunk_id UNINDEXED, plan UNINDEXED, vi, folded, "
+            "tokenize=\"unicode61 remove_diacritics 0 tokenchars '_'\")")
+        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunks, 'col')")
+        # How many chunks hold each term, kept with every write: fts5vocab counts by reading a term's
+        # whole posting list (0.5 s for a question's terms at 100k chunks).
+        db.execute("CREATE TABLE IF NOT EXISTS term_docs (col TEXT, term TEXT, docs INTEGER NOT NULL, "
+                   "PRIMARY KEY (col, term)) WITHOUT ROWID")
+        # Where each plan's rows are (FTS5 cannot index `plan`): a plan's rows are read, replaced and
+        # searched by rowid range instead of a scan of the whole table (5 s at 300k chunks).
+        db.execute("CREATE TABLE IF NOT EXISTS plan_rows (plan TEXT, first INTEGER, last INTEGER, "
+                   "PRIMARY KEY (plan, first)) WITHOUT ROWID")
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        _upgrade(db)
+        return db
 
     def replace_plan(self, plan: str, chunks: list[tuple[str, str]]) -> None:
         """Make the index hold exactly these (chunk_id, text) pairs for the plan, in one transaction."""
@@ -145,18 +158,19 @@ class LexicalIndex:
         the index holding a query word, and a budget on its words could leave none that these plans use.
         None when the plans hold too many rows for this to be cheaper."""
         db = self._connect()
-        ranges = db.execute(f"SELECT plan, first, last FROM plan_rows WHERE plan IN ({','.join('?' * len(plans))})",
-                            plans).fetchall()
-        if sum(last - first + 1 for _, first, last in ranges) > SCOPED_ROWS:
-            return None
-        rows = [row for plan, first, last in ranges
-                for row in db.execute(f"SELECT rowid, chunk_id, plan, {column} FROM chunks "
-                                      "WHERE rowid BETWEEN ? AND ? AND plan = ?", (first, last, plan))]
-        totals = {key: int(value) for key, value in
-                  db.execute("SELECT key, value FROM meta WHERE key IN ('rows', 'tokens')")}
+        with _snapshot(db):  # the rows, totals and term counts of one committed state, whatever an ingest does
+            ranges = db.execute(f"SELECT plan, first, last FROM plan_rows WHERE plan IN ({','.join('?' * len(plans))})",
+                                plans).fetchall()
+            if sum(last - first + 1 for _, first, last in ranges) > SCOPED_ROWS:
+                return None
+            rows = [row for plan, first, last in ranges
+                    for row in db.execute(f"SELECT rowid, chunk_id, plan, {column} FROM chunks "
+                                          "WHERE rowid BETWEEN ? AND ? AND plan = ?", (first, last, plan))]
+            totals = {key: int(value) for key, value in
+                      db.execute("SELECT key, value FROM meta WHERE key IN ('rows', 'tokens')")}
+            frequency = self._frequencies(wanted, column)
         total_rows = totals.get("rows", 0)
         average = totals.get("tokens", 0) / max(total_rows, 1) or 1.0
-        frequency = self._frequencies(wanted, column)
         # FTS5's bm25(): idf = log((N - n + 0.5) / (n + 0.5)), floored at 1e-6; k1 = 1.2, b = 0.75.
         idf = {t: max(math.log((total_rows - n + 0.5) / (n + 0.5)), 1e-6) for t, n in frequency.items()}
         scored = []
@@ -203,9 +217,10 @@ class LexicalIndex:
         return int(row[0]) if row else 0
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        with self._opening:
+            for db in self._connections.values():
+                db.close()
+            self._connections.clear()
 
 
 def _insert_rows(db: sqlite3.Connection, rows: list[tuple[str, str, str, str]]) -> None:
@@ -284,6 +299,16 @@ def _upgrade(db: sqlite3.Connection) -> None:
         db.executemany("INSERT INTO plan_rows VALUES (?, ?, ?)", _runs(plans))
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                        [("rows", rows), ("tokens", tokens), ("term_docs", 1), ("plan_rows", 1)])
+
+
+@contextmanager
+def _snapshot(db: sqlite3.Connection):
+    """Reads that all see one committed state (under WAL a reader does not wait for the writer)."""
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("COMMIT")
 
 
 @contextmanager

@@ -1,4 +1,7 @@
 """The lexical index: tone placement, typing without diacritics, persistence, replacement."""
+import threading
+import time
+
 from index.lexical import LexicalIndex, query_terms, terms
 
 
@@ -100,3 +103,34 @@ def test_search_within_plans_ranks_as_fts5_does(tmp_path, monkeypatch):
         by_fts5 = index.search(question, 10, plans=["a", "c"])
         assert [h.chunk_id for h in within] == [h.chunk_id for h in by_fts5] and within
         assert all(abs(a.score - b.score) < 1e-6 * max(1, abs(b.score)) for a, b in zip(within, by_fts5))
+
+
+def test_a_search_beside_an_ingest_sees_the_index_before_or_after_it(tmp_path):
+    """While another thread replaces a plan again and again, a narrowed search scores with one committed
+    state or the other, never a mix (a mix of row totals and term counts once made BM25 take a negative log)."""
+    index = LexicalIndex(tmp_path / "lexical.sqlite")
+    common = "kế hoạch ngoại giao văn hóa"
+    states = [[(f"a{n}", f"{common} điều {n}") for n in range(40)], [(f"a{n}", f"{common} khoản") for n in range(3)]]
+    index.replace_plan("b", [("b1", f"{common} Cồng chiêng"), ("b2", "Lễ hội đường phố")])
+    committed = set()
+    for rows in states:
+        index.replace_plan("a", rows)
+        committed.add(round(index.search("văn hóa cồng chiêng", plans=["b"])[0].score, 9))
+    stop = threading.Event()
+
+    def ingest():
+        while not stop.is_set():
+            for rows in states:
+                index.replace_plan("a", rows)
+
+    writer = threading.Thread(target=ingest)
+    writer.start()
+    seen = set()
+    try:
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            seen.add(round(index.search("văn hóa cồng chiêng", plans=["b"])[0].score, 9))
+    finally:
+        stop.set()
+        writer.join()
+    assert seen and seen <= committed
