@@ -111,7 +111,9 @@ class OnnxEmbedder:
         self._loading = threading.Lock()
 
     def _load(self):
-        with self._loading:  # a second loader would hold another 1.2 GB graph
+        if self._loaded is not None:
+            return self._loaded
+        with self._loading:  # a second loader would map the graph again
             if self._loaded is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # read before the hub library is imported
                 folder = embeddinggemma_folder(self.cache)
