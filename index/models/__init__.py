@@ -140,12 +140,20 @@ def onnx_graph(folder: Path, log=print) -> Path:
     graph_folder = folder / ONNX_FOLDER
     source = f"{SliceManifest.read().model_sha256} graph {ONNX_GRAPH_VERSION}"
     stamp = graph_folder / "exported"
-    if stamp.is_file() and stamp.read_text().strip() == source:
+    if stamp.is_file() and stamp.read_text() == graph_stamp(graph_folder, source):
         return graph_folder / "model.onnx"
     log(f"Exporting EmbeddingGemma to ONNX in {graph_folder} (once) ...")
     from index.models.export import export_onnx
 
     return export_onnx(folder, graph_folder, source)
+
+
+def graph_stamp(graph_folder: Path, source: str) -> str:
+    """What the `exported` file of a sound graph says: its source and the size of each file. A graph
+    cut short by a full disk or a partial copy is exported again instead of failing at load."""
+    sizes = "".join(f"{name} {(graph_folder / name).stat().st_size if (graph_folder / name).is_file() else -1}\n"
+                    for name in ("model.onnx", "model.onnx.data"))
+    return f"{source}\n{sizes}"
 
 
 def _download_wheels(manifest: SliceManifest, dest: Path, log) -> list[Path]:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import torch
 
+from index.models import graph_stamp
+
 
 class SentenceEncoder(torch.nn.Module):
     """tokens -> normalised embedding, the same computation as EmbeddingGemma's sentence-transformers modules."""
@@ -43,9 +45,9 @@ class SentenceEncoder(torch.nn.Module):
         return torch.nn.functional.normalize(features["sentence_embedding"], dim=-1)
 
 
-def export_onnx(folder: Path, target: Path, stamp: str) -> Path:
+def export_onnx(folder: Path, target: Path, source: str) -> Path:
     """Export the sentence-transformers model in `folder` to the folder `target`: `model.onnx`, its
-    weights beside it in `model.onnx.data`, and a file `exported` holding `stamp`. The folder is
+    weights beside it in `model.onnx.data`, and a file `exported` naming `source` and the file sizes. The folder is
     replaced in one step, so a reader never sees half an export."""
     import onnx
     from sentence_transformers import SentenceTransformer
@@ -73,7 +75,7 @@ def export_onnx(folder: Path, target: Path, stamp: str) -> Path:
         ready.mkdir()
         onnx.save_model(graph, str(ready / "model.onnx"), save_as_external_data=True,
                         all_tensors_to_one_file=True, location="model.onnx.data")
-        (ready / "exported").write_text(stamp)
+        (ready / "exported").write_text(graph_stamp(ready, source))
         if target.exists():
             shutil.rmtree(target)
         os.replace(ready, target)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from index.embedders import OnnxEmbedder, SentenceTransformerEmbedder, make_embedder
-from index.models import EMBEDDINGGEMMA, ONNX_FOLDER, default_cache
+from index.models import EMBEDDINGGEMMA, ONNX_FOLDER, ONNX_GRAPH_VERSION, SliceManifest, default_cache, graph_stamp
 
 QUESTIONS = ["Sở Tài chính có trách nhiệm gì?", "ai chu tri cuoc thi hung bien tieng Nhat o Dak Lak?",
              "Which agency leads Korean exchange in 2024?", "Kinh phí", "🇻🇳🎉"]
@@ -40,11 +40,22 @@ def test_both_record_one_model_name_in_the_store(both):
 
 
 def test_the_graph_was_exported_from_the_cached_weights():
-    stamp = default_cache() / EMBEDDINGGEMMA / ONNX_FOLDER / "exported"
-    assert stamp.is_file(), "the test command exports it (python -m index.models fetch)"
-    from index.models import SliceManifest
+    graph = default_cache() / EMBEDDINGGEMMA / ONNX_FOLDER
+    assert (graph / "exported").is_file(), "the test command exports it (python -m index.models fetch)"
+    source = f"{SliceManifest.read().model_sha256} graph {ONNX_GRAPH_VERSION}"
+    assert (graph / "exported").read_text() == graph_stamp(graph, source)
 
-    assert stamp.read_text().startswith(SliceManifest.read().model_sha256)
+
+def test_a_graph_cut_short_no_longer_matches_its_stamp(tmp_path):
+    (tmp_path / "model.onnx").write_bytes(b"graph")
+    (tmp_path / "model.onnx.data").write_bytes(b"weights" * 100)
+    stamp = graph_stamp(tmp_path, "sha graph 1")
+    assert graph_stamp(tmp_path, "sha graph 1") == stamp
+    with open(tmp_path / "model.onnx.data", "r+b") as data:
+        data.truncate(300)  # what a full disk or an interrupted copy leaves
+    assert graph_stamp(tmp_path, "sha graph 1") != stamp
+    (tmp_path / "model.onnx.data").unlink()
+    assert graph_stamp(tmp_path, "sha graph 1") != stamp
 
 
 def test_runtime_is_chosen_by_configuration():
