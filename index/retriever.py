@@ -81,8 +81,8 @@ class Retriever:
         self.glossary = terms or glossary()
         self.candidates = candidates
         self._vocabulary: tuple[int, set[str]] | None = None  # (store generation, syllables)
-        # The lexical search runs beside the query embedding: SQLite and torch both release the GIL,
-        # so on two cores the FTS5 query costs no wall time up to the embedding's (150-250 ms here).
+        # The lexical search runs beside the query embedding: SQLite and ONNX Runtime both release the GIL,
+        # so on two cores the FTS5 query costs no wall time up to the embedding's (50-70 ms here).
         self._lexical_side = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
 
     def warm_up(self) -> None:
