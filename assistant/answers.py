@@ -46,6 +46,7 @@ class Answer:
     latency_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
     focus: str = ""  # the agency the answer is about, for a follow-up ("Phòng đó còn làm gì?")
+    turn: object = None  # assistant.profile.Turn: what the next question of the conversation may refer to
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.text, "abstained": self.abstained,

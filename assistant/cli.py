@@ -212,11 +212,11 @@ def run_eval(gold_file: Path, settings, answers_file: Path | None) -> int:
     for key, value in overall.items():
         print(f"{key:24} {value}")
     for field in ("lang", "type"):
-        print(f"\nby {field}:{'':12} questions  hit@5   mrr     recall@5  answer_acc")
+        print(f"\nby {field}:{'':12} questions  hit@5   mrr     recall@5  answer_acc  floor")
         for value in sorted({g[field] for g in gold}):
             part = scoring.score([g for g in gold if g[field] == value], answers, 5)
             print(f"  {value:22} {part['questions']:9}  {_fmt(part['hit@5'])}  {_fmt(part['mrr'])}  "
-                  f"{_fmt(part['evidence_recall@5'])}    {_fmt(part['answer_accuracy'])}")
+                  f"{_fmt(part['evidence_recall@5'])}    {_fmt(part['answer_accuracy'])}      {_fmt(part['floor_accuracy'])}")
     return 0
 
 

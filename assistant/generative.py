@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answers import Answer, Citation, cite
-from assistant.offline import PROMPTS, OfflineAnswerer
+from assistant.compose import PROMPTS
+from assistant.offline import OfflineAnswerer
+from assistant.profile import Profile, Turn
 from index.retriever import Retrieval, Retrieved
 from ingest.normalize import fold_diacritics
 
@@ -99,9 +101,9 @@ class ChatModelAnswerer:
             if chunk.content:
                 yield chunk.content
 
-    def run(self, question: str, retrieval: Retrieval, context: str = "", focus: str = "",
-            generated: str | None = None) -> Answer:
-        fallback = self.offline.run(question, retrieval, context=context, focus=focus)
+    def run(self, question: str, retrieval: Retrieval, profile: Profile | None = None,
+            previous: Turn | None = None, generated: str | None = None) -> Answer:
+        fallback = self.offline.run(question, retrieval, profile=profile, previous=previous)
         if not retrieval.items:
             return fallback
         items = retrieval.items[:self.max_clauses]
@@ -119,7 +121,7 @@ class ChatModelAnswerer:
                      for n in checked.used]
         abstained = bool(_ABSTAIN.search(checked.text))
         return Answer(question, checked.text, abstained, citations, retrieval, notes=list(retrieval.notes),
-                      focus=fallback.focus)
+                      focus=fallback.focus, turn=fallback.turn)
 
 
 def as_material(text: str) -> str:

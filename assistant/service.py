@@ -3,19 +3,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
 from assistant.answers import Answer
 from assistant.generative import ChatModelAnswerer, make_chat_model
 from assistant.offline import OfflineAnswerer
+from assistant.profile import Profile, Turn
 from assistant.settings import Settings
 from index.embedders import make_embedder
 from index.plan_index import IndexChange, PlanIndex
 from index.retriever import Filters, Retrieval, Retriever
 from ingest import Plan, PlanReader
 
-FOLLOW_UP_WORDS = 8  # a question this short, after another, is read together with it
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two, and time must stay bounded
 
 
@@ -79,58 +80,60 @@ class Assistant:
         return self.retriever.run(question, k=k, filters=filters)
 
     def ask(self, question: str, history: list[dict] | None = None, filters: Filters = Filters(),
-            k: int = 10) -> Answer:
+            k: int = 10, previous: Turn | None = None) -> Answer:
+        """Answer a question. `previous` is what the conversation's last answer was about (the app keeps
+        it); without it, the last user question of `history` is read again to find it."""
         started = time.perf_counter()
-        question = question[:MAX_QUESTION_CHARS]
-        history = (history or [])[-6:]
-        searched = with_history(question, history)
-        context, focus = "", ""
-        if searched != question:
-            # A follow-up: the earlier question weighs the clauses, and what its answer was about
-            # (an agency) is what "đó" / "that one" refers to.
-            context = searched[:-len(question)].strip()
-            focus = self._answer(context, filters, k, offline=True).focus
-        answer = self._answer(searched, filters, k, question=question, context=context, focus=focus)
+        profile, retrieval, previous = self._prepare(question, history, filters, k, previous)
+        answer = self.answerer.run(profile.question, retrieval, profile=profile, previous=previous)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 
-    def ask_stream(self, question: str, history: list[dict] | None = None,
-                   filters: Filters = Filters()) -> Iterator[str | Answer]:
+    def ask_stream(self, question: str, history: list[dict] | None = None, filters: Filters = Filters(),
+                   previous: Turn | None = None) -> Iterator[str | Answer]:
         """The answer as it is written: text pieces from a language model, then the checked Answer.
         The offline answerer has no pieces: its Answer comes at once."""
         if not isinstance(self.answerer, ChatModelAnswerer):
-            yield self.ask(question, history, filters)
+            yield self.ask(question, history, filters, previous=previous)
             return
         started = time.perf_counter()
-        question = question[:MAX_QUESTION_CHARS]
-        history = (history or [])[-6:]
-        searched = with_history(question, history)
-        context = searched[:-len(question)].strip() if searched != question else ""
-        focus = self._answer(context, filters, 10, offline=True).focus if context else ""
-        retrieval = self.retriever.run(searched, k=10, filters=filters)
-        retrieval.question = question
+        profile, retrieval, previous = self._prepare(question, history, filters, 10, previous)
         written = ""
         try:
-            for piece in self.answerer.stream(question, retrieval):
+            for piece in self.answerer.stream(profile.question, retrieval):
                 written += piece
                 yield piece
         except Exception:  # the server failed mid-answer: the check below falls back to the offline answer
             written = ""
-        answer = self.answerer.run(question, retrieval, context=context, focus=focus, generated=written or None)
+        answer = self.answerer.run(profile.question, retrieval, profile=profile, previous=previous,
+                                   generated=written or None)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
 
-    def _answer(self, searched: str, filters: Filters, k: int, question: str | None = None, context: str = "",
-                focus: str = "", offline: bool = False) -> Answer:
-        retrieval = self.retriever.run(searched, k=k, filters=filters)
-        retrieval.question = question or searched
-        answerer = self.offline if offline else self.answerer
-        return answerer.run(retrieval.question, retrieval, context=context, focus=focus)
+    def _prepare(self, question: str, history: list[dict] | None, filters: Filters, k: int,
+                 previous: Turn | None) -> tuple[Profile, Retrieval, Turn | None]:
+        """The question read once (with the conversation), and the clauses retrieved for it."""
+        question = question[:MAX_QUESTION_CHARS].strip()
+        if previous is None:
+            previous = self._previous_turn(history or [], filters)
+        reading = self.retriever.language(question)
+        profile = self.offline.profile(question, reading[0], previous)
+        if profile.plans and not filters.plans:
+            filters = replace(filters, plans=profile.plans)
+        retrieval = self.retriever.run(profile.searched, k=k, filters=filters, reading=reading)
+        retrieval.question = question
+        return profile, retrieval, previous
 
-
-def with_history(question: str, history: list[dict]) -> str:
-    """A short follow-up ("Thế còn thời gian?") is searched together with the previous user question."""
-    previous = [m.get("content", "") for m in history if m.get("role") == "user"]
-    if previous and isinstance(previous[-1], str) and len(question.split()) <= FOLLOW_UP_WORDS:
-        return f"{previous[-1][:MAX_QUESTION_CHARS]} {question}"
-    return question
+    def _previous_turn(self, history: list[dict], filters: Filters) -> Turn | None:
+        """What the last answer was about, when only the earlier question is known (the command line's
+        batch passes the previous question alone): that question is answered again, offline."""
+        asked = [m.get("content") for m in history[-6:] if m.get("role") == "user" and isinstance(m.get("content"), str)]
+        if not asked:
+            return None
+        earlier = asked[-1][:MAX_QUESTION_CHARS].strip()
+        reading = self.retriever.language(earlier)
+        profile = self.offline.profile(earlier, reading[0])
+        scoped = replace(filters, plans=profile.plans) if profile.plans and not filters.plans else filters
+        retrieval = self.retriever.run(profile.searched, k=10, filters=scoped, reading=reading)
+        retrieval.question = earlier
+        return self.offline.run(earlier, retrieval, profile=profile).turn

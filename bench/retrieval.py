@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant import scoring
-from assistant.service import Assistant, with_history
+from assistant.service import Assistant
 from assistant.settings import PROJECT_ROOT, load_settings
 from index.retriever import Retriever
 from ingest import PlanReader
@@ -57,7 +57,7 @@ def evaluate(name: str, search, gold: list[dict]) -> dict:
     ranks: dict[str, list[int | None]] = {}
     latencies = []
     for item in gold:
-        question = with_history(item["question"], [{"role": "user", "content": item["context"]}]
+        question = _with_context(item["question"], [{"role": "user", "content": item["context"]}]
                                  if item.get("context") else [])
         started = time.perf_counter()
         texts = search(question, 10)
@@ -126,3 +126,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _with_context(question: str, history: list[dict]) -> str:
+    """A follow-up searched together with the earlier question, as the answerer reads it."""
+    earlier = [m["content"] for m in history if m.get("role") == "user"]
+    return f"{earlier[-1]} {question}" if earlier else question

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.service import Assistant, with_history
+from assistant.service import Assistant
 from assistant.settings import PROJECT_ROOT, load_settings
 from index.chunks import Chunk, chunk_plan
 from ingest import Plan, PlanReader
@@ -453,7 +453,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    questions = [with_history(g["question"], [{"role": "user", "content": g["context"]}] if g.get("context") else [])
+    questions = [_with_context(g["question"], [{"role": "user", "content": g["context"]}] if g.get("context") else [])
                  for g in gold[:args.queries]]
     if args.measure:
         measured = apart(measure, args.measure, questions)
@@ -492,3 +492,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _with_context(question: str, history: list[dict]) -> str:
+    """A follow-up searched together with the earlier question, as the answerer reads it."""
+    earlier = [m["content"] for m in history if m.get("role") == "user"]
+    return f"{earlier[-1]} {question}" if earlier else question

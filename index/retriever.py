@@ -91,9 +91,12 @@ class Retriever:
         self.index.vectors.count()  # opens Chroma once, before concurrent questions arrive
         self._vietnamese_vocabulary()
 
-    def run(self, question: str, k: int = 10, filters: Filters = Filters()) -> Retrieval:
+    def run(self, question: str, k: int = 10, filters: Filters = Filters(),
+            reading: tuple[str, bool] | None = None) -> Retrieval:
+        """`reading`: the question's language and whether it was typed without diacritics, when the
+        caller read them from the words the user typed (before spelling out shorthand)."""
         question = question.strip()
-        language, folded = self.language(question)
+        language, folded = reading or self.language(question)
         plans, notes, places, missing_years = self._scope(question, language, filters)
         narrowed = bool(places) or (plans is not None and not (filters.plans or filters.province or filters.year))
         if not question:

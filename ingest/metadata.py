@@ -56,7 +56,7 @@ def read_metadata(clauses: list[Clause], full_text: str) -> PlanMetadata:
         name = titled.group("name") if titled else _most_mentioned(mentions, level)
     if level:
         meta.issuer = f"{who} {level} {name}" if name else f"{who} {level}"
-        if level == "tỉnh":
+        if level in ("tỉnh", "thành phố"):  # a city's plan at this level is a centrally-run city's (Hà Nội)
             meta.province = name
         elif level == "huyện":
             meta.district = name

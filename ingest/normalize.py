@@ -114,8 +114,21 @@ def drop_page_furniture(lines: list[Line], page_count: int) -> list[Line]:
         text = line.text.strip()
         if i in edges and (_PAGE_NUMBER.match(text) or _edge_signature(text) in running):
             continue
+        if _RULE.match(line.text):
+            continue  # a letterhead rule ("-------") or a table cell border left by a web copy ("|")
         kept.append(line)
     return kept
+
+
+def drop_cell_borders(lines: list) -> list:
+    """Cell borders a web copy leaves at a line's end ("Số: 603/KH-UBND |") are not the plan's text."""
+    return [Line(_CELL_END.sub("", line.text), line.page) if isinstance(line, Line) and _CELL_END.search(line.text)
+            else line for line in lines]
+
+
+# Lines that are only rules or cell borders, and cell borders left at a line's end ("Số: 603/KH-UBND |").
+_RULE = re.compile(r"^[\s\u00a0]*(?:[-_=*|.·]{2,}|\|)[\s\u00a0]*$")
+_CELL_END = re.compile(r"[\s\u00a0]+\|[\s\u00a0]*$")
 
 
 def _edge_signature(text: str) -> str:

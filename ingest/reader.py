@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ingest.loaders import LoadLimits, load
 from ingest.metadata import read_metadata
-from ingest.normalize import Paragraph, drop_page_furniture, join_lines
+from ingest.normalize import Paragraph, drop_cell_borders, drop_page_furniture, join_lines
 from ingest.records import Footnote, IngestError, Line, Plan, SourceDocument, Table
 from ingest.structure import build_clauses
 from ingest.tables import lift_flattened_tables
@@ -26,8 +26,8 @@ class PlanReader:
 def parse(source: SourceDocument) -> Plan:
     lines = [b for b in source.blocks if isinstance(b, Line)]
     kept = set(map(id, drop_page_furniture(lines, source.page_count)))
-    blocks = _merge_adjacent_tables(
-        lift_flattened_tables([b for b in source.blocks if isinstance(b, Table) or id(b) in kept]))
+    blocks = _merge_adjacent_tables(lift_flattened_tables(drop_cell_borders(
+        [b for b in source.blocks if isinstance(b, Table) or id(b) in kept])))
     items: list[Paragraph | Table] = []
     footnotes: list[Footnote] = []
     for is_table, run in groupby(blocks, key=lambda b: isinstance(b, Table)):

@@ -17,7 +17,7 @@ from ingest.tables import split_agencies
 
 _LEAD = re.compile(r"^(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện)\s*:\s*(?P<who>.+)$", re.I)
 _COOPERATING = re.compile(r"^(?:Cơ quan|Đơn vị)\s+phối hợp\s*:\s*(?P<who>.+)$", re.I)
-_AGENCY_START = re.compile(
+AGENCY_START = re.compile(
     r"^(?:Sở|Ủy ban|UBND|Văn phòng|Phòng|Ban|Báo|Đài|Hội|Liên hiệp|Công an|Bộ Chỉ huy|Trung tâm"
     r"|Các sở|Các ban|Các cơ quan|Thanh tra|Cục|Chi cục|Viện|Trường|Huyện đoàn|Tỉnh đoàn|Đoàn)"
 )
@@ -94,7 +94,7 @@ def agency_in_heading(heading: str) -> str | None:
     if m := _DUTY_VERB.search(text):
         text = text[:m.start()]
     text = text.strip(" ,;")
-    return text if _AGENCY_START.match(text) else None
+    return text if AGENCY_START.match(text) else None
 
 
 def _bullet_text(clause: Clause) -> str:

@@ -52,3 +52,13 @@ def test_issuer_from_the_letterhead(header):
     meta = parse(SourceDocument("x.txt", [Line(t, 1) for t in lines], 1, "txt")).metadata
     assert (meta.issuer, meta.province, meta.number, meta.date, meta.title, meta.year) == (
         "Ủy ban nhân dân tỉnh Đắk Lắk", "Đắk Lắk", "34/KH-UBND", "2024-02-22", "NGOẠI GIAO VĂN HÓA NĂM 2024", 2024)
+
+
+def test_a_web_copy_letterhead_with_cell_borders(reader):
+    """Real openings flatten the letterhead's table into lines ending in " |" and rules ("-------")."""
+    from tests.render_samples import PLANS_DIR
+    plan = reader.run(PLANS_DIR / "real-openings" / "kon-tum-603-2022.txt")
+    assert plan.metadata.number == "603/KH-UBND" and plan.metadata.date == "2022-03-04"
+    assert "|" not in plan.clauses[0].text
+    hanoi = reader.run(PLANS_DIR / "real-openings" / "ha-noi-94-2022.txt")
+    assert hanoi.metadata.province == "Hà Nội" and hanoi.metadata.number == "94/KH-UBND"

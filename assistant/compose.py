@@ -1,0 +1,253 @@
+"""Answers written from the plans' own words: sentences of prompts/offline.toml frame quotes, task fields
+and metadata as the plans write them, with citation numbers in order of first use."""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.answers import Answer, Citation, cite
+from assistant.evidence import Unit
+from assistant.profile import Turn
+from assistant.registry import TaskMatch
+from assistant.vocabulary import fold, is_heading, sentences
+from index.chunks import Chunk
+from index.glossary import Glossary
+from index.plans import PlanStore
+from index.retriever import Retrieval
+from ingest import Plan
+
+PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
+MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
+MAX_LONG_ANSWER = 1150  # and 1,200 for a purpose, 1,500 for a list or summary
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+class Composer:
+    def __init__(self, templates: dict, retrieval: Retrieval, terms: Glossary, plans: PlanStore, question: str):
+        self.t = templates
+        self.plans = plans
+        self.retrieval = retrieval
+        self.lang = retrieval.language
+        self.glossary = terms
+        self.question = question
+        self.citations: list[Citation] = []
+        self.turn = Turn(question)
+
+    # -- pieces ------------------------------------------------------------------------------------
+    def cite(self, chunk: Chunk, units: list[Unit] | None = None) -> int:
+        quote = chunk.text
+        if units:
+            quote = chunk.text[min(u.start for u in units):max(u.end for u in units)]
+        for citation in self.citations:
+            if citation.text == chunk.text:
+                return citation.n
+        n = len(self.citations) + 1
+        self.citations.append(cite(n, chunk, quote.strip(), self.plans.get(chunk.plan)))
+        self.turn.plans = tuple(dict.fromkeys((*self.turn.plans, chunk.plan)))
+        self.turn.sections = (*self.turn.sections, f"{chunk.plan}|{chunk.section}")
+        if units:
+            self.turn.said = (*self.turn.said, *(fold(u.text) for u in units))
+        return n
+
+    def plan_name(self, plan: Plan) -> str:
+        meta = plan.metadata
+        where = ", ".join(str(x) for x in (meta.district or meta.province, meta.year) if x)
+        if meta.number:
+            return self.t["plan_with_number"].format(number=meta.number, where=where)
+        name = self.t["plan_without_number"].format(issuer=meta.issuer or plan.key)
+        return f"{name} ({meta.year})" if meta.year else name
+
+    def name(self, vietnamese: str) -> str:
+        """Agencies or places as written, each with an English gloss in English answers."""
+        if self.lang != "en":
+            return vietnamese
+        parts = []
+        for part in vietnamese.split(", "):
+            gloss = self.glossary.gloss(part)
+            parts.append(f"{part} ({gloss})" if gloss and gloss.lower() != part.lower() else part)
+        return ", ".join(parts)
+
+    # -- lines -------------------------------------------------------------------------------------
+    def quote(self, plan: Plan, best: Unit, budget: int, brief: bool = False) -> str:
+        """The best unit with its neighbours in the clause, as much as the budget holds."""
+        head = self.t["quote"].format(plan=self.plan_name(plan), section=best.chunk.section, quote="", n=99)
+        chosen = window(best, budget - len(head) - 4 if not brief else min(budget - len(head), 260))
+        n = self.cite(best.chunk, chosen)
+        joined = "\n".join(u.text.strip() for u in chosen) if not brief else " ".join(u.text.strip() for u in chosen)
+        return self.t["quote"].format(plan=self.plan_name(plan), section=best.chunk.section, quote=joined, n=n)
+
+    def task(self, match: TaskMatch, budget: int, slot: str | None) -> str:
+        """One task: who leads, with the field asked first when one is."""
+        task = match.task
+        start = match.chunk.text.find(task.content[:40])
+        n = self.cite(match.chunk, [Unit(match.chunk, start, len(match.chunk.text), 0)] if start > 0 else None)
+        self.turn.agency = self.turn.agency or task.lead
+        fields = []
+        order = {"time": ("time", "cooperating", "funding"), "funding": ("funding", "cooperating", "time")}
+        for name in order.get(slot or "", ("cooperating", "time", "funding")):
+            value = getattr(task, name)
+            if value:
+                fields.append(self.t[name].format(**{name: self.name(value) if name == "cooperating" else value}))
+        head = self.t["lead"].format(plan=self.plan_name(plan_of(match)), lead=self.name(task.lead) or "—",
+                                     content="")
+        room = max(60, budget - len(head) - sum(map(len, fields)) - 8)
+        return self.t["lead"].format(plan=self.plan_name(plan_of(match)), lead=self.name(task.lead) or "—",
+                                     content=clip(task.content, room)) + "".join(fields) + self.t["end"].format(n=n)
+
+    def task_row(self, match: TaskMatch, room: int, slot: str | None = None) -> str:
+        """A task as one line of a list: what, who leads, and when (or the field asked)."""
+        task = match.task
+        start = match.chunk.text.find(task.content[:40])
+        n = self.cite(match.chunk, [Unit(match.chunk, start, len(match.chunk.text), 0)] if start > 0 else None)
+        field = slot if slot in ("cooperating", "funding") and getattr(task, slot) else "time"
+        value = getattr(task, field) or "—"
+        tail = self.t["row_tail"].format(lead=self.name(task.lead) or "—", n=n,
+                                         field=self.t[f"label_{field}"], value=self.name(value))
+        return f"- {clip(task.content, max(50, room - len(tail)))}{tail}"
+
+    def agency_duties(self, plan: Plan, agency: str, units: list[Unit], budget: int) -> str:
+        """The agency's duties; when they do not all fit, each is shortened rather than any left out."""
+        self.turn.agency = self.turn.agency or agency
+        head = self.t["agency_duties"].format(plan=self.plan_name(plan), agency=self.name(agency), quote="", n=0)
+        room = budget - len(head) - 8 * len({u.chunk.id for u in units})
+        share = max(80, room // max(len(units), 1))
+        whole = sum(len(u.text) for u in units) <= room
+        parts = [u.text.strip() if whole else clip(u.text.strip(), share) for u in units]
+        chunks = list(dict.fromkeys(u.chunk for u in units))
+        markers = " ".join(f"[{self.cite(c, [u for u in units if u.chunk is c])}]" for c in chunks)
+        text = self.t["agency_duties"].format(plan=self.plan_name(plan), agency=self.name(agency),
+                                              quote=" ".join(parts), n=0)
+        return text.replace("[0]", markers)
+
+    def document(self, plan: Plan, chunk: Chunk, fields: list[str]) -> str:
+        """The number, date, issuer and signer, as the plan writes them."""
+        meta = plan.metadata
+        parts = []
+        if "number" in fields and meta.number:
+            parts.append(self.t["numbered"].format(number=meta.number))
+        if "date" in fields and meta.date:
+            written = date_as_written(plan) or _date_words(meta.date)
+            if self.lang == "en":
+                year, month, day = meta.date.split("-")
+                written = f"{int(day)} {_MONTHS[int(month) - 1]} {year} ({written})"
+            parts.append(self.t["issued_on"].format(date=written)
+                         + (self.t["issued_at"].format(place=meta.place) if meta.place else ""))
+        if "issuer" in fields and meta.issuer:
+            parts.append(self.t["issued_by"].format(issuer=self.name(meta.issuer)))
+        if "signer" in fields and meta.signer:
+            signer = " ".join(x for x in (meta.signer_title, meta.signer) if x)
+            parts.append(self.t["signed_by"].format(signer=signer))
+        if "horizon" in fields:
+            parts.append(self.t["horizon"].format(span=self.horizon_span(plan)))
+        name = self.plan_name(plan)
+        return self.t["document"].format(plan=name[:1].upper() + name[1:], parts=", ".join(parts), n=self.cite(chunk))
+
+    def horizon_span(self, plan: Plan) -> str:
+        meta = plan.metadata
+        if meta.year:
+            return self.t["horizon_yearly"].format(year=meta.year, horizon=meta.horizon or "?")
+        if meta.horizon:
+            return self.t["horizon_long"].format(horizon=meta.horizon)
+        return "—"
+
+    # -- answers -----------------------------------------------------------------------------------
+    def single(self, lines: list[str], budget: int) -> Answer:
+        lines = [line for line in lines if line]
+        if not lines:
+            return self.abstain()
+        return self.answer(clip("\n".join(lines), budget))
+
+    def listing(self, intro: str, lines: list[str], budget: int) -> Answer:
+        lines = [line for line in lines if line]
+        if not lines:
+            return self.abstain()
+        if len(lines) == 1 and not intro:
+            return self.answer(clip(lines[0], budget))
+        body = "\n".join(line if line.startswith("- ") else f"- {line}" for line in lines)
+        return self.answer(clip(f"{intro}\n{body}" if intro else body, budget))
+
+    def abstain(self, nearby: Unit | None = None, reason: str = "abstain", **values) -> Answer:
+        text = self.t[reason].format(**values)
+        if nearby is not None:
+            text += self.t["nearby"].format(quote=clip(nearby.text.strip(), 300), n=self.cite(nearby.chunk, [nearby]))
+        return self.answer(text, abstained=True)
+
+    def answer(self, text: str, abstained: bool = False) -> Answer:
+        used = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+        citations = [c for c in self.citations if c.n in used]  # a citation cut off with its text goes too
+        return Answer(self.retrieval.question, text, abstained, citations, self.retrieval,
+                      notes=list(self.retrieval.notes), focus=self.turn.agency, turn=self.turn)
+
+
+def plan_of(match: TaskMatch) -> Plan:
+    return match.plan
+
+
+def window(best: Unit, budget: int) -> list[Unit]:
+    """The best unit, then its neighbours in the clause (after it first: a list goes on below its
+    lead-in), while they fit; the clause's heading line leads when it says whose or which this is."""
+    chunk = best.chunk
+    spans = sentences(chunk.text)
+    units = [Unit(chunk, a, b, best.rank) for a, b in spans]
+    index = next((i for i, u in enumerate(units) if u.start == best.start), 0)
+    chosen = [units[index]]
+    size = len(units[index].text)
+    for step in (1, -1, 2, -2, 3, -3, 4, -4, 5, 6, 7, 8, 9, 10, 11, 12):
+        j = index + step
+        if not 0 <= j < len(units):
+            continue
+        if size + len(units[j].text) > budget:
+            if step > 0:
+                break
+            continue
+        chosen.append(units[j])
+        size += len(units[j].text)
+    chosen.sort(key=lambda u: u.start)
+    # The nearest heading above says whose duty or which activity this is; the chunk's first line too.
+    above = [u for u in units if u.start < chosen[0].start and is_heading(u.text)]
+    for head in ([above[-1]] if above else []) + [units[0]]:
+        if head not in chosen and is_heading(head.text) and size + len(head.text) <= budget:
+            chosen.insert(0, head)
+            size += len(head.text)
+    chosen.sort(key=lambda u: u.start)
+    return chosen
+
+
+def date_as_written(plan: Plan) -> str | None:
+    """"ngày 04 tháng 3 năm 2022" as the plan's letterhead writes it."""
+    year, month, day = (plan.metadata.date or "--").split("-")
+    pattern = re.compile(rf"ngày\s+0?{int(day)}\s+tháng\s+0?{int(month)}\s+năm\s+{year}", re.I) if year else None
+    for clause in plan.clauses[:3]:
+        if pattern and (m := pattern.search(clause.original or clause.text)):
+            return " ".join(m.group(0).split())
+    return None
+
+
+def _date_words(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"ngày {day} tháng {month} năm {year}"
+
+
+def clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    markers = list(re.finditer(r"\[\d+\]", cut))
+    # Keep whole lines when possible, so no citation marker is cut in half.
+    if "\n" in cut and cut.rfind("\n") > limit // 2:
+        return cut[:cut.rfind("\n")]
+    tail = cut.rsplit(" ", 1)[0] + " …"
+    if markers and not tail.rstrip(" …").endswith("]"):
+        last = re.findall(r"\[\d+\]", text)
+        if last and last[-1] not in tail:
+            tail += f" {last[-1]}"
+    return tail
+
+
+@lru_cache(maxsize=4)
+def templates(path: Path = PROMPTS / "offline.toml") -> dict:
+    with open(path, "rb") as f:
+        return tomllib.load(f)

@@ -1,0 +1,111 @@
+"""Evidence: the sentences, bullet lines and task rows of the retrieved chunks, scored against the question.
+
+A unit's score joins two signals: how much of the question's rarity-weighted words it (with its
+clause's heading) holds, and how high retrieval put its chunk: dense similarity is what carries an
+English or unaccented question to a Vietnamese clause, and it is only seen through the chunk's rank.
+Whether a unit holds a value of the slot asked (a date, an amount, a place) is read here too.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from assistant.profile import Profile
+from assistant.vocabulary import folded_words, is_heading, sentences
+from index.chunks import METADATA_SECTION, Chunk
+from index.retriever import Retrieval
+
+EVIDENCE_CHUNKS = 8  # retrieved chunks whose units are weighed
+RANK_DECAY = 0.12  # how much each rank down costs a unit, against its share of the question's words
+CONTEXT_WEIGHT = 0.4  # a follow-up's carried words count this much of the question's own
+
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ|nghìn|VNĐ|VND|USD|\$)", re.I)
+_COUNT = re.compile(r"\b\d+\s+(?:người|đoàn|nghệ sĩ|nghệ nhân|đại biểu|học viên|lớp|chương trình|hoạt động|nhiệm vụ|"
+                    r"sự kiện|cuộc|lượt|tiết mục|ngày|buổi|đêm|gian hàng|bài|tin|ấn phẩm|đội|thành viên)\b", re.I)
+_PLACE = re.compile(r"\btại\s+[A-ZĐÀ-Ỹ]|\bở\s+[A-ZĐÀ-Ỹ]|\btrên địa bàn\b")
+_CONTACT = re.compile(r"(?:\+84|\b0)\d[\d .]{7,}\d|@\w+\.\w+|https?://|www\.")
+_PERSON = re.compile(r"\b(?:ông|bà|đồng chí)\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]+\s+[A-ZĐÀ-Ỹ]", re.U)
+_DATE = re.compile(r"\b(?:tháng|quý|năm)\s+[\dIVX]+|\b\d{1,2}/\d{4}\b|\bhằng năm|\bhàng năm|\bthường xuyên|"
+                   r"\btrong năm\b|\bđịnh kỳ", re.I)
+_SANCTION = re.compile(r"xử lý|kỷ luật|chế tài|xử phạt|khen thưởng", re.I)
+VALUE_OF = {"amount": _MONEY, "count": _COUNT, "venue": _PLACE, "contact": _CONTACT, "person": _PERSON,
+            "time": _DATE, "sanction": _SANCTION}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or line of a chunk, with its place in the chunk's text (for the quote and highlight)."""
+
+    chunk: Chunk
+    start: int
+    end: int
+    rank: int  # the chunk's rank in retrieval, 0 first
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start:self.end]
+
+
+def units_of(chunk: Chunk, rank: int = 0) -> list[Unit]:
+    return [Unit(chunk, a, b, rank) for a, b in sentences(chunk.text)]
+
+
+class Weights:
+    """Rarity of each folded syllable in the store (idf): rare words decide what a question is about."""
+
+    def __init__(self, document_frequencies: dict[str, int], total: int):
+        total = max(total, 1)
+        self.idf = {t: math.log(1 + total / df) for t, df in document_frequencies.items()}
+        self.unseen = math.log(1 + total)
+
+    def of(self, word: str) -> float:
+        return self.idf.get(word, self.unseen)
+
+
+class Evidence:
+    """The question's words against the retrieved text."""
+
+    def __init__(self, profile: Profile, weights: Weights):
+        self.profile = profile
+        self.weights = weights
+        known = [w for w in profile.terms if profile.language != "en" or w in weights.idf]
+        self.main = {w: weights.of(w) for w in known}
+        self.context = {w: CONTEXT_WEIGHT * weights.of(w) for w in profile.context_terms if w in weights.idf}
+        self.total = sum(self.main.values()) + sum(self.context.values())
+
+    def coverage(self, text: str) -> float:
+        """Share of the question's weight found in the text (1.0 when the question has no words to weigh)."""
+        if not self.total:
+            return 1.0
+        present = set(folded_words(text))
+        found = sum(v for w, v in self.main.items() if w in present) + \
+            sum(v for w, v in self.context.items() if w in present)
+        return found / self.total
+
+    def unit_score(self, unit: Unit) -> float:
+        heading = unit.chunk.text.split("\n", 1)[0]
+        own = self.coverage(unit.text)
+        around = self.coverage(f"{unit.text} {heading} {unit.chunk.section}")
+        return 0.7 * own + 0.3 * around - RANK_DECAY * unit.rank
+
+    def units(self, retrieval: Retrieval, chunks: int = EVIDENCE_CHUNKS) -> list[Unit]:
+        """Every unit of the top chunks (the document-information chunk only for document questions)."""
+        found = []
+        for rank, item in enumerate(retrieval.items[:chunks]):
+            if item.chunk.section == METADATA_SECTION and not self.profile.asks_document:
+                continue
+            found.extend(u for u in units_of(item.chunk, rank) if not _bare_heading(u))
+        return found
+
+    def best(self, units: list[Unit]) -> Unit | None:
+        return max(units, key=self.unit_score, default=None)
+
+    def holds_value(self, unit_text: str, slot: str | None) -> bool:
+        pattern = VALUE_OF.get(slot or "")
+        return bool(pattern and pattern.search(unit_text))
+
+
+def _bare_heading(unit: Unit) -> bool:
+    """A heading line alone ("2. Yêu cầu") is the chunk's label, not evidence, unless it is the whole chunk."""
+    return is_heading(unit.text) and unit.start == 0 and "\n" in unit.chunk.text.strip() and len(unit.text) < 60

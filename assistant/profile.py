@@ -1,0 +1,197 @@
+"""The question understood once: language, which plans it is about, what it asks for, its key words.
+
+A Profile is made before retrieval (so shorthand and plan numbers reach the search) and read by every
+later step; nothing downstream looks at the question's wording again. What a question asks for (its
+slot) is read from phrases, never from a single syllable: folded "ky" is both "ký" (signed) and the
+"kỷ" of "kỷ niệm".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from assistant.vocabulary import (DOCUMENT_NUMBER, Agency, AgencyNames, TimeAsked, content_words, fold,
+                                  time_asked)
+from index.glossary import Glossary
+from ingest import Plan
+
+# Slots, tried in this order; each pattern runs on the question folded to ASCII with shorthand expanded.
+SLOTS: tuple[tuple[str, str], ...] = (
+    ("signer", r"nguoi ky|ai ky|\bky boi|ky ten|ai la nguoi ky|(?:da|duoc) ky\b|who signed|signed (?:it|by|the)|"
+               r"\bsigner|signatory|who sign\b"),
+    ("number", r"so hieu|so van ban|so ky hieu|\bso may\b|mang so|reference number|document number|"
+               r"plan number|what number|which number|number of (?:the|this|that) plan|so bao nhieu\b(?! nguoi)"),
+    ("issuer", r"co quan ban hanh|ai ban hanh|do ai ban hanh|don vi ban hanh|cap nao ban hanh|who issued|"
+               r"issuing (?:body|authority|agency)|issued by (?:whom|who|which)|\bissuer"),
+    ("date", r"ngay (?:ban hanh|ky)|ban hanh (?:ngay|khi|luc|nam|vao|bao gio)|ky (?:ngay|khi|luc|vao|bao gio)|"
+             r"(?:ngay|khi) nao .{0,30}ban hanh|ban hanh .{0,30}(?:ngay|khi) nao|(?:issued|signed|dated|adopted) (?:on|in)\b|"
+             r"when (?:was|were|is|did) .{0,60}(?:issued|signed|adopted|released|dated|issue|sign)|"
+             r"date of (?:issue|issuance|signing)|issue date|\bdated\b|"
+             r"(?:ke hoach|\bkh\b|plan|van ban)\s*(?:so\s*)?\S*\s*(?:\w+\s){0,6}ngay nao"),
+    ("basis", r"can cu|(?:trien khai|thuc hien|cu the hoa) (?:quyet dinh|nghi quyet|chi thi|van ban|chien luoc)|"
+              r"(?:quyet dinh|nghi quyet|chi thi|van ban) (?:nao|gi|so may)|implements?|implementing|based on|"
+              r"legal basis|(?:which|what) (?:decision|document|resolution|directive)"),
+    ("horizon", r"den nam nao|giai doan nao|thoi han (?:cua )?(?:ke hoach|chien luoc)|horizon|until (?:what|which) year|"
+                r"through (?:what|which) year|to what year|time ?frame of (?:the|this) plan"),
+    ("contact", r"so dien thoai|dien thoai|hotline|e-?mail|phone|contact|lien he|lien lac|website nao|dia chi|"
+                r"web address|\burl\b|website address|trang web nao"),
+    ("sanction", r"xu ly (?:ky luat|vi pham|the nao|ra sao|nhu the nao)|bi xu ly|ky luat|che tai|xu phat|"
+                 r"penalt|sanction|punish|disciplin"),
+    ("person", r"\bho ten|\bten (?:nguoi|ong|ba|cua giam doc|giam doc)|\bong nao|\bba nao|(?:giam doc|chu tich|truong ban) (?:la ai|ten)|"
+               r"who is the (?:director|head|chair|chairman|leader)|name of the (?:director|person|head|official)"),
+    ("amount", r"bao nhieu (?:tien|ty|trieu|dong|kinh phi|ngan sach|von)|(?:tong|so|muc) (?:kinh phi|tien|chi|ngan sach)|"
+               r"how much|\bvnd\b|\bty dong|trieu dong|\bamount|total (?:budget|cost|funding)|dollars|\busd\b|"
+               r"tien thuong|prize money|gia tri"),
+    ("count", r"bao nhieu|so luong|how many|number of"),
+    ("funding", r"kinh phi|ngan sach|nguon (?:von|tien|kinh phi)|nguon nao|tai tro|xa hoi hoa|funding|funded|"
+                r"budget|\bfunds?\b|\bcosts?\b|money|\bpay|financ|expense"),
+    ("cooperating", r"phoi hop|cung voi|ho tro|cooperat|coordinat|support|assist|help|work(?:s|ing)? with|"
+                    r"together with|partner agenc"),
+    ("lead", r"chu tri|phu trach|dau moi|dam nhiem|duoc giao|giao cho|co quan nao|don vi nao|\bso nao|phong nao|"
+             r"\bban nao|\bhoi nao|\bai\b|\bwho\b|which (?:agency|office|department|unit|body|organi[sz]ation|group)|"
+             r"in charge|\bleads?\b|\bleading\b|responsible|\bruns?\b|organi[sz]es?|handles?"),
+    ("time", r"khi nao|thoi gian|bao gio|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"
+             r"what month|which month|what time|deadline|\bdue\b|timeline|schedule|how long|what year"),
+    ("venue", r"\bdia diem|noi to chuc|\bvenue|\blocation|\btai dau\b"),
+    ("duties", r"trach nhiem|nhiem vu (?:gi|nao|cua)|lam gi|phai lam|lam nhung gi|nhung viec|viec gi|can lam|"
+               r"\bduties|\bduty\b|responsibilit|what (?:must|should|does|do|will|did) .{0,60}\bdo\b|\brole\b|"
+               r"tasks? (?:of|for)|\bjob\b|assigned"),
+)
+DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon"})
+# Slots whose value the plans rarely state: asked and not found in good evidence, the answer declines.
+DETAIL_SLOTS = frozenset({"contact", "person", "amount", "count", "venue", "sanction"})
+_LONG = re.compile(r"liet ke|nhung .{1,30} nao|cac .{1,30} nao|gom nhung|bao gom|\blist\b|what are|which .{1,40} are|"
+                   r"muc dich|muc tieu|yeu cau|purpose|\baims?\b|goals?|objectives?|requirements?|tom tat|tong quan|"
+                   r"summar|overview|noi dung|main (?:points|contents|tasks)|compare|so sanh|khac nhau|giong nhau|"
+                   r"difference|vai tro|nhiem vu|duties|responsibilit|what (?:does|do) .{0,40} (?:say|cover)|"
+                   r"noi gi|de cap|mention")
+_COMPARE = re.compile(r"so sanh|khac nhau|giong nhau|\bcompare|difference|\bvs\b|versus|ca hai|both")
+_WHICH_PLANS = re.compile(r"(?:nhung|cac)? ?ke hoach nao|which (?:of the )?plans?|what plans?|in which plan|plans? (?:that|which) "
+                          r"|cac ke hoach|tinh nao|which provinces?|nhung tinh|cac tinh")
+_REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|chuong trinh|su kien|tasks?|activit|events?|programs?|"
+                       r"programmes?|what (?:is|are) (?:due|planned|scheduled|happening)")
+_LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b")
+_REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|these|it|they|them|same)\b")
+_OTHER_DOCUMENT = re.compile(r"quyet dinh|nghi quyet|chi thi|thong tu|cong van|decision|resolution|directive")
+_PLAN_NUMBER = re.compile(r"\b(?:kh|ke hoach|plan|so|no\.?|number)\s*(?:so\s*)?(\d{1,5})\b(?!\s*/\s*(?:qd|nq|ct))"
+                          r"|\b(\d{1,5})\s*/\s*kh\b|(?<![\d/])\b(?!19\d\d|20\d\d)(\d{3,5})\b(?!\s*/)")
+
+
+@dataclass(frozen=True)
+class Profile:
+    question: str  # as asked
+    searched: str  # what retrieval reads: the question, shorthand spelled out, a follow-up's context
+    language: str  # vi | en
+    folded: str  # the searched text folded to ASCII
+    slot: str | None  # what is asked for (SLOTS), None for "tell me about"
+    asks: tuple[str, ...] = ()  # every slot the question's words ask for, in SLOTS order
+    plans: tuple[str, ...] = ()  # plans named by number (603/KH-UBND, "kh 34"); () none named
+    agencies: tuple[Agency, ...] = ()  # agencies named (in words or shorthand)
+    countries: tuple[str, ...] = ()  # partner countries named, in Vietnamese
+    time: TimeAsked | None = None  # a month or quarter asked about
+    terms: tuple[str, ...] = ()  # folded words of substance, in question order
+    context_terms: tuple[str, ...] = ()  # a follow-up's words carried from the earlier question
+    wants_long: bool = False  # a list, purpose, summary or duties: the whole passage, not a sentence
+    compare: bool = False
+    which_plans: bool = False  # "which plans ...": one short line per plan
+    registry: bool = False  # about tasks as data (filtered by time, agency or country)
+    other_plans: tuple[str, ...] = ()  # plan numbers named ("60/KH-UBND") that no indexed plan has
+    other_documents: tuple[str, ...] = ()  # document numbers named that are not a plan's own
+    refers_back: bool = False  # a follow-up leaning on the earlier answer ("Phòng đó", "and that one?")
+    follow_up: bool = False
+
+    @property
+    def asks_document(self) -> bool:
+        return self.slot in DOCUMENT_SLOTS and not self.other_documents
+
+
+@dataclass
+class Turn:
+    """What an answer was about, kept for the next question of the conversation."""
+
+    question: str
+    profile: Profile | None = None
+    plans: tuple[str, ...] = ()  # plans the answer cited
+    sections: tuple[str, ...] = ()  # clauses it cited, as "plan key|section"
+    agency: str = ""  # the agency it was about
+    said: tuple[str, ...] = field(default=())  # the quoted units, so "còn gì nữa" gives the others
+
+
+class Profiler:
+    """Reads a question once. Built per version of the plan list with the names it needs."""
+
+    def __init__(self, plans: tuple[Plan, ...], agencies: AgencyNames, terms: Glossary):
+        self.plans = plans
+        self.agencies = agencies
+        self.glossary = terms
+        self._numbers = {p.key: p.metadata.number.split("/")[0] for p in plans if p.metadata.number}
+        self._own_numbers = {fold(p.metadata.number).replace(" ", "") for p in plans if p.metadata.number}
+        self._number_words = frozenset(self._numbers.values()) | {"kh", "ubnd"}
+
+    def run(self, question: str, language: str, previous: Turn | None = None) -> Profile:
+        expanded, spelled = self.agencies.expand(question)
+        english = language == "en"
+        if english:
+            entries = self.glossary.in_english(question)
+            vietnamese = " ".join(e.vietnamese for e in entries)
+            readable = f"{spelled} {vietnamese}"
+        else:
+            entries = []
+            readable = spelled
+        folded = " ".join(fold(readable).split())
+        asks = tuple(name for name, pattern in SLOTS if re.search(pattern, folded))
+        if any(a in DOCUMENT_SLOTS for a in asks) and "date" not in asks and re.search(r"ngay nao|nam nao|\bwhen\b", folded):
+            asks = (*asks, "date")  # "số mấy, ngày nào": the date of the same document
+        slot = asks[0] if asks else None
+        if slot in ("funding", "time", "lead") and "duties" in asks and self.agencies.named(readable):
+            slot = "duties"  # "Sở Tài chính làm gì về kinh phí?": the agency's duties, about funding
+        others = tuple(n for n in (f"{a}/{b}" for a, b in DOCUMENT_NUMBER.findall(question))
+                       if fold(n).replace(" ", "") not in self._own_numbers)
+        if slot in DOCUMENT_SLOTS and not others and _OTHER_DOCUMENT.search(folded) and slot != "number":
+            others = ("?",)  # "who issued Quyết định ..." is about a cited document, not the plan itself
+        countries = tuple(dict.fromkeys(
+            [e.vietnamese for e in entries if e.kind == "country"] +
+            [e.vietnamese for e in self.glossary.entries if e.kind == "country" and not english
+             and re.search(rf"\b{re.escape(fold(e.vietnamese))}\b", folded)]))
+        countries = tuple(c for c in countries if fold(c) != "viet nam")
+        words = content_words(readable, english=english)
+        if english:  # English words of things the glossary translated are read through their Vietnamese
+            glossed = {w for e in entries for v in e.english for w in fold(v).split()}
+            words = [w for w in words if w not in glossed or w in fold(vietnamese).split()]
+        # In the plans of a place every clause is about it: its name and the plan's number tell none apart.
+        words = [w for w in words if w not in self.agencies.places and w not in self._number_words]
+        agencies = tuple(self.agencies.named(readable))
+        time = time_asked(question)
+        registry = bool(time) or bool(_REGISTRY.search(folded) and _LIST.search(folded)
+                                      and (agencies or countries or slot == "count"))
+        profile = Profile(
+            question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
+            plans=self._named_plans(folded), agencies=agencies, countries=countries, time=time,
+            terms=tuple(words), wants_long=bool(_LONG.search(folded)), compare=bool(_COMPARE.search(folded)),
+            which_plans=bool(_WHICH_PLANS.search(folded)), registry=registry, other_documents=others,
+            other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
+            refers_back=bool(_REFERS_BACK.search(fold(question))))
+        return self._follow(profile, previous) if previous and previous.profile else profile
+
+    def _named_plans(self, folded: str) -> tuple[str, ...]:
+        numbers = {a or b or c for a, b, c in _PLAN_NUMBER.findall(folded)}
+        return tuple(k for k, n in self._numbers.items() if n in numbers)
+
+    def _follow(self, profile: Profile, previous: Turn) -> Profile:
+        """A short question after another is read with it: what it does not say is carried over."""
+        before = previous.profile
+        if len(profile.terms) > 4 and not profile.refers_back:
+            return profile
+        carried = tuple(w for w in before.terms if w not in profile.terms)
+        return replace(
+            profile,
+            searched=f"{before.searched} {profile.searched}",
+            slot=profile.slot or (before.slot if profile.refers_back or not profile.terms else None),
+            plans=profile.plans or before.plans or (previous.plans if profile.refers_back else ()),
+            agencies=profile.agencies or before.agencies,
+            countries=profile.countries or before.countries,
+            time=profile.time or before.time,
+            context_terms=carried,
+            wants_long=profile.wants_long or (before.wants_long and not profile.slot),
+            registry=profile.registry or (before.registry and not profile.slot),
+            follow_up=True)

@@ -1,0 +1,111 @@
+"""The task registry queried as data: the plans' tasks filtered by agency (as lead or cooperating agency),
+by month or quarter, by partner country and by plan, ranked by how well they match the question's words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.evidence import Evidence
+from assistant.profile import Profile
+from assistant.vocabulary import fold, months_of, names_agency, wordset
+from index.chunks import Chunk
+from ingest import Plan, Task
+
+TASK_SOURCES = ("appendix", "assignment")  # rows of work; responsibility clauses are an agency's duties
+CLOSE_TO_BEST = 0.85  # tasks matching the question nearly as well as the best one are listed with it
+MAX_TASKS = 12
+
+
+@dataclass(frozen=True)
+class TaskMatch:
+    plan: Plan
+    task: Task
+    chunk: Chunk  # the chunk that holds the task: what its line cites
+    score: float
+
+
+def role_asked(profile: Profile) -> str:
+    """lead, cooperating, or any: the part an agency named in the question plays in the tasks wanted."""
+    if profile.slot == "cooperating" or re.search(r"phoi hop|cooperat|support|help|assist", profile.folded):
+        return "cooperating"
+    if profile.slot == "lead" or re.search(r"chu tri|\blead|in charge", profile.folded):
+        return "lead"
+    return "any"
+
+
+def country_in(country: str, text: str) -> bool:
+    """"Hàn Quốc" is also named "Việt - Hàn" or "Hàn - Việt" in an activity's title."""
+    folded = fold(text)
+    name = fold(country)
+    if re.search(rf"\b{re.escape(name)}\b", folded):
+        return True
+    first = re.escape(name.split()[0])
+    return bool(re.search(rf"\bviet\s*-\s*{first}\b|\b{first}\s*-\s*viet\b", folded))
+
+
+class Registry:
+    def __init__(self, chunks_of, places: frozenset[str]):
+        self.chunks_of = chunks_of  # plan key -> its chunks
+        self.places = places
+
+    def filtered(self, profile: Profile, plans: list[Plan], evidence: Evidence) -> list[TaskMatch]:
+        """Every task of these plans that passes the question's filters, best match first."""
+        role = role_asked(profile)
+        found = []
+        for plan in plans:
+            for task in plan.tasks:
+                if task.source not in TASK_SOURCES:
+                    continue
+                if profile.agencies and not self._agency_plays(task, profile, role):
+                    continue
+                if profile.time and not _in_time(task, profile):
+                    continue
+                if profile.countries and not any(country_in(c, f"{task.content} {task.lead} {task.cooperating}")
+                                                 for c in profile.countries):
+                    continue
+                chunk = self._chunk(plan, task)
+                if chunk is not None:
+                    found.append(TaskMatch(plan, task, chunk, evidence.coverage(_task_text(task))))
+        found.sort(key=lambda m: (-m.score, m.plan.key, m.task.page))
+        return found
+
+    def best(self, profile: Profile, plans: list[Plan], evidence: Evidence, held: list[Chunk]) -> list[TaskMatch]:
+        """The tasks a who / when / funding question is about: those matching its words nearly as well as
+        the best one; tasks in the retrieved chunks get a head start."""
+        matches = self.filtered(profile, plans, evidence)
+        if not matches:
+            return []
+        ranked = []
+        for m in matches:
+            rank = next((i for i, c in enumerate(held) if c.holds(m.task.section)), None)
+            bonus = 0.0 if rank is None else 0.25 * (1 - 0.15 * min(rank, 5))
+            ranked.append((m.score + bonus, m))
+        ranked.sort(key=lambda sm: -sm[0])
+        top = ranked[0][0]
+        if top <= 0:
+            return []
+        return [m for s, m in ranked if s >= CLOSE_TO_BEST * top][:MAX_TASKS]
+
+    def _agency_plays(self, task: Task, profile: Profile, role: str) -> bool:
+        fields = {"lead": [task.lead, *task.lead_agencies],
+                  "cooperating": [task.cooperating, *task.cooperating_agencies]}
+        wanted = [fields[role]] if role != "any" else list(fields.values())
+        return any(names_agency(wordset(value), agency.name, self.places) or agency.core <= wordset(value)
+                   for agency in profile.agencies for values in wanted for value in values if value)
+
+    def _chunk(self, plan: Plan, task: Task) -> Chunk | None:
+        held = [c for c in self.chunks_of(plan.key) if c.holds(task.section) and c.kind != "outline"]
+        return min(held, key=lambda c: len(c.text)) if held else None
+
+
+def _task_text(task: Task) -> str:
+    return f"{task.content} {task.lead} {task.cooperating}"
+
+
+def _in_time(task: Task, profile: Profile) -> bool:
+    months = months_of(task.time)
+    if not months or not months & profile.time.months:
+        return False
+    years = {int(y) for y in re.findall(r"20\d\d", task.time)}
+    return not (profile.time.year and years and profile.time.year not in years)

@@ -1,0 +1,263 @@
+"""The words of questions and plans, each rule written once: folding, function words, officials'
+shorthand, agency names, dates asked about, and the sentences a clause is cut into.
+
+Shorthand is derived from the agencies the plans themselves name (their initials, with and without
+the small words: Sở Văn hóa, Thể thao và Du lịch -> SVHTTDL, VHTTDL), plus the usual administrative
+abbreviations, so a new plan's agencies are understood in shorthand without anyone listing them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from index.lexical import QUESTION_WORDS, syllables
+from ingest import Plan
+from ingest.normalize import HEADING_MARKER, fold_diacritics
+from ingest.tasks import AGENCY_START
+
+# Abbreviations of administrative Vietnamese that are not the initials of one agency in a plan.
+ADMINISTRATIVE = {
+    "ubnd": "Ủy ban nhân dân", "hdnd": "Hội đồng nhân dân", "mttq": "Mặt trận Tổ quốc",
+    "sngv": "Sở Ngoại vụ", "songv": "Sở Ngoại vụ", "tttt": "Thông tin và Truyền thông",
+    "ttdn": "thông tin đối ngoại", "ngvh": "ngoại giao văn hóa", "vhdn": "văn hóa đối ngoại",
+    "dnnd": "đối ngoại nhân dân", "kh": "kế hoạch", "qd": "quyết định", "ttg": "Thủ tướng",
+    "tw": "trung ương", "ktxh": "kinh tế - xã hội", "nvnonn": "người Việt Nam ở nước ngoài",
+    "ngan sach": "ngân sách", "hnqt": "hội nhập quốc tế", "cq": "cơ quan", "dv": "đơn vị",
+}
+SMALL_WORDS = frozenset("và các của cho với về".split())
+ADMIN_LEVELS = frozenset("tinh huyen thanh pho thi xa quan".split())
+# Question words beside QUESTION_WORDS that only point back into the conversation or soften the tone.
+FILLER = frozenset("đó này kia còn nữa vậy thế cái nhé nha ạ ơi hả hở à vay the con nua do nay kia nhi a "
+                   "ha roi".split())
+ENGLISH_STOP = frozenset(
+    "the of and in to for which what who whom whose when where why how is are was were be been does do did "
+    "has have had will would should can could must may might a an that this these those their its it they "
+    "them one any all each me according plan plans with on at by from about as there not no or but if than "
+    "into named give tell show list please thing things stuff main there's what's who's kind sort any some "
+    "i we you our your my get got need needs want wants doing done say says said".split())
+# Words so common in these plans that they tell no clause from another.
+GENERIC = frozenset("ke hoach tinh huyen ngoai giao van hoa thuc hien cac nhung theo trong cua cho".split())
+
+_MONTHS_EN = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_ENGLISH_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+# A sentence ends at . ; ! ? before a capital, or after a closing bracket or quote.
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_][.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(])|(?<=[)”\"][.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(])")
+DOCUMENT_NUMBER = re.compile(r"\b(\d{1,5})\s*/\s*([A-ZĐ][A-ZĐa-zđ0-9-]*)")
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, đ -> d: what typing without diacritics gives."""
+    return fold_diacritics(text)
+
+
+def folded_words(text: str) -> list[str]:
+    return [fold(w) for w in syllables(text)]
+
+
+def wordset(text: str) -> frozenset[str]:
+    return frozenset(folded_words(text))
+
+
+def phrase_in(phrase: str, text: str) -> bool:
+    """True when the folded words of `phrase` occur in a row in `text` (whole syllables only)."""
+    words = " ".join(folded_words(phrase))
+    return bool(words) and f" {words} " in f" {' '.join(folded_words(text))} "
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the lines of a text, and of the sentences within long lines; a heading's own number
+    ("1.", "I.") never ends a sentence."""
+    spans, offset = [], 0
+    for line in text.split("\n"):
+        marker = HEADING_MARKER.match(line)
+        start = marker.end() if marker else 0
+        cuts = [m.end() for m in _SENTENCE_END.finditer(line, start)]
+        bounds = [0] + cuts + [len(line)]
+        for a, b in zip(bounds, bounds[1:]):
+            if line[a:b].strip():
+                spans.append((offset + a, offset + b))
+        offset += len(line) + 1
+    return spans
+
+
+def is_heading(text: str) -> bool:
+    text = text.strip()
+    return bool(HEADING_MARKER.match(text)) and text[:1] not in "-–+•*" and len(text) < 160
+
+
+def content_words(text: str, english: bool = False) -> list[str]:
+    """The folded words of a question that say what it is about."""
+    stop = ENGLISH_STOP if english else frozenset(fold(w) for w in QUESTION_WORDS) | FILLER
+    words = [w for w in folded_words(text) if w not in stop and w not in FILLER]
+    return [w for w in dict.fromkeys(words) if w not in GENERIC and (len(w) > 1 or w.isdigit())]
+
+
+# -- agencies and their shorthand ---------------------------------------------------------------
+def initialisms(name: str, places: frozenset[str]) -> set[str]:
+    """SVHTTDL, VHTTDL, SVHTTVDL for "Sở Văn hóa, Thể thao và Du lịch" (place words left out)."""
+    words = [w for w in folded_words(_without_place(name, places)) if w not in places]
+    if len(words) < 2:
+        return set()
+    small = {fold(w) for w in SMALL_WORDS}
+    every = "".join(w[0] for w in words)
+    core = "".join(w[0] for w in words if w not in small)
+    found = {every, core}
+    if AGENCY_START.match(name):
+        found |= {every[1:], core[1:]}
+    return {a for a in found if len(a) >= 3}
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str  # as a plan writes it
+    core: frozenset[str]  # its folded words, place words aside: what a question must name
+
+
+class AgencyNames:
+    """Every agency the plans name, how a question can name it, and which one it names.
+
+    Built once per version of the plan list (PlanStore.derived)."""
+
+    def __init__(self, plans: tuple[Plan, ...]):
+        self.places = frozenset(w for p in plans for n in (p.metadata.province, p.metadata.district) if n
+                                for w in folded_words(n))
+        names: dict[str, str] = {}
+        for plan in plans:
+            for task in plan.tasks:
+                for name in [task.lead, *task.lead_agencies, *task.cooperating_agencies]:
+                    name = name.strip(" .;,")
+                    if AGENCY_START.match(name) and len(name) < 90:
+                        names.setdefault(_key(name, self.places), name)
+        self.agencies = [Agency(n, frozenset(w for w in folded_words(n) if w not in self.places
+                                             and w not in ADMIN_LEVELS)) for n in names.values()]
+        self.shorthand: dict[str, str] = dict(ADMINISTRATIVE)
+        vocabulary = {w for a in self.agencies for w in a.core}
+        for agency in sorted(self.agencies, key=lambda a: len(a.name)):  # the shortest name wins a clash
+            for alias in initialisms(agency.name, self.places):
+                if alias not in vocabulary:
+                    self.shorthand.setdefault(alias, _without_place(agency.name, self.places))
+
+    def expand(self, question: str) -> tuple[str, str]:
+        """The question with each shorthand word followed by its full form (for the search, which then
+        matches both), and with each replaced by it (for reading what is asked)."""
+        found: list[str] = []
+        out: list[str] = []
+        replaced: list[str] = []
+        for token in re.findall(r"[\w&.-]+|\W+", question):
+            key = re.sub(r"[&.-]", "", fold(token))
+            full = self.shorthand.get(key) if key.isalpha() and len(key) >= 2 else None
+            if full and not any(fold(full) == fold(f) for f in found):
+                found.append(full)
+                out.append(f"{token} ({full})")
+                replaced.append(full)
+            else:
+                out.append(token)
+                replaced.append(full or token)
+        return "".join(out), "".join(replaced)
+
+    def named(self, text: str) -> list[Agency]:
+        """Agencies every core word of which the text holds, longest first, none inside another found."""
+        words = wordset(text)
+        hits = [a for a in self.agencies if len(a.core) >= 2 and a.core <= words]
+        hits.sort(key=lambda a: -len(a.core))
+        kept: list[Agency] = []
+        for agency in hits:
+            if not any(agency.core < k.core for k in kept):
+                kept.append(agency)
+        return kept
+
+
+def _key(name: str, places: frozenset[str]) -> str:
+    return " ".join(w for w in folded_words(name) if w not in places)
+
+
+def _without_place(name: str, places: frozenset[str]) -> str:
+    words = name.split()
+    while words and fold(words[-1]).strip(",.") in places | ADMIN_LEVELS:
+        words.pop()
+    return " ".join(words)
+
+
+def names_agency(text_words: frozenset[str], agency: str, places: frozenset[str]) -> bool:
+    """True when the words hold every core word of one part of `agency` ("Báo và Đài ... tỉnh" names
+    "Báo Gia Lai, Đài Phát thanh - Truyền hình Gia Lai" part by part). One word left ("Báo") is too
+    common to name anything on its own."""
+    for part in re.split(r",|;|\bvà các\b", agency):
+        if not AGENCY_START.match(part.strip()):
+            continue
+        core = [w for w in folded_words(part) if w not in places and w not in ADMIN_LEVELS]
+        if len(core) >= 2 and all(w in text_words for w in core):
+            return True
+    return False
+
+
+# -- when a question is about ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimeAsked:
+    """The months a question asks about (1-12), with the year when it names one."""
+
+    months: frozenset[int]
+    year: int | None
+    label: str  # as the question put it: "Quý III/2024", "Tháng 10"
+
+
+def time_asked(question: str) -> TimeAsked | None:
+    folded = fold(question)
+    year = next((int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", folded)), None)
+    m = re.search(r"\b(?:quy|q)\s*(iv|iii|ii|i|[1-4])\b(?:\s*/\s*(20\d\d))?", folded) or \
+        re.search(r"\b(first|1st|second|2nd|third|3rd|fourth|4th) quarter\b", folded)
+    if m:
+        token = m.group(1)
+        n = _ROMAN.get(token) or _ENGLISH_ORDINAL.get(token) or int(token)
+        months = frozenset(range(3 * n - 2, 3 * n + 1))
+        return TimeAsked(months, year, f"Quý {'I' * n if n < 4 else 'IV'}")
+    m = re.search(r"\b(?:thang|t)\s*(\d{1,2})\b(?!\s*(?:nam|năm)\b)", folded)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return TimeAsked(frozenset({int(m.group(1))}), year, f"Tháng {int(m.group(1))}")
+    m = re.search(r"\b(" + "|".join(_MONTHS_EN) + r")[a-z]*\b", folded)
+    if m and not (m.group(1) == "may" and not re.search(r"\bmay\s+(20\d\d|\d{1,2}\b)|\bin may\b", folded)):
+        month = _MONTHS_EN.index(m.group(1)) + 1
+        return TimeAsked(frozenset({month}), year, f"Tháng {month}")
+    return None
+
+
+def months_of(time: str) -> frozenset[int] | None:
+    """The months a task's time cell covers ("Quý II/2024" -> 4-6, "Tháng 10/2024" -> 10);
+    None when it names no month or quarter ("Trong năm 2024", "Thường xuyên")."""
+    folded = fold(time)
+    quarters = [_ROMAN.get(q) or int(q) for q in re.findall(r"quy\s+(iv|iii|ii|i|[1-4])\b", folded)]
+    months = {int(x) for x in re.findall(r"thang\s+(\d{1,2})\b", folded) if 1 <= int(x) <= 12}
+    for n in quarters:
+        months |= set(range(3 * n - 2, 3 * n + 1))
+    return frozenset(months) or None
+
+
+# -- places ----------------------------------------------------------------------------------------
+PROVINCES_FILE = Path(__file__).resolve().parents[1] / "index" / "provinces.tsv"
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    rows = []
+    for line in PROVINCES_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, english, *flag = line.split("\t")
+            forms = tuple({" ".join(folded_words(f)) for f in (name, *english.split("|"))})
+            rows.append((name, forms, bool(flag)))
+    return tuple(rows)
+
+
+def provinces_named(question: str) -> list[str]:
+    """The provinces and cities of Việt Nam a question names, as Vietnamese writes them."""
+    text = f" {' '.join(folded_words(question))} "
+    found = []
+    for name, forms, needs_level in _provinces():
+        for form in forms:
+            before = r"(?:tinh|province|thanh pho|tp) " if needs_level else ""
+            if re.search(rf" {before}{re.escape(form)} ", text):
+                found.append(name)
+                break
+    return found
