@@ -45,7 +45,6 @@ class Answer:
     retrieval: Retrieval
     latency_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
-    focus: str = ""  # the agency the answer is about, for a follow-up ("Phòng đó còn làm gì?")
     turn: object = None  # assistant.profile.Turn: what the next question of the conversation may refer to
 
     def to_dict(self) -> dict:

@@ -11,7 +11,7 @@ from assistant.answers import Answer, Citation, cite
 from assistant.evidence import Unit
 from assistant.profile import Turn
 from assistant.registry import TaskMatch
-from assistant.vocabulary import fold, is_heading, sentences
+from assistant.vocabulary import fold, is_heading, is_instruction, sentences
 from index.chunks import Chunk
 from index.glossary import Glossary
 from index.plans import PlanStore
@@ -21,6 +21,7 @@ from ingest import Plan
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
 MAX_LONG_ANSWER = 1150  # and 1,200 for a purpose, 1,500 for a list or summary
+MAX_ROWS = 8  # tasks listed in one answer; the Tasks tab has the rest
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
@@ -91,11 +92,24 @@ class Composer:
             value = getattr(task, name)
             if value:
                 fields.append(self.t[name].format(**{name: self.name(value) if name == "cooperating" else value}))
-        head = self.t["lead"].format(plan=self.plan_name(plan_of(match)), lead=self.name(task.lead) or "—",
+        head = self.t["lead"].format(plan=self.plan_name(match.plan), lead=self.name(task.lead) or "—",
                                      content="")
         room = max(60, budget - len(head) - sum(map(len, fields)) - 8)
-        return self.t["lead"].format(plan=self.plan_name(plan_of(match)), lead=self.name(task.lead) or "—",
+        return self.t["lead"].format(plan=self.plan_name(match.plan), lead=self.name(task.lead) or "—",
                                      content=clip(task.content, room)) + "".join(fields) + self.t["end"].format(n=n)
+
+    def tasks(self, matches: list[TaskMatch], slot: str | None, counted: bool = False) -> Answer:
+        """One task in a sentence; several (or a count asked) as a list under how many there are."""
+        if len(matches) == 1 and not counted:
+            return self.single([self.task(matches[0], MAX_ANSWER, slot)], MAX_ANSWER)
+        budget = MAX_LONG_ANSWER if len(matches) > 2 else MAX_ANSWER
+        shown = matches[:MAX_ROWS]
+        room = (budget - 90) // len(shown)
+        lines = [self.task_row(m, room, slot) for m in shown]
+        if len(matches) > MAX_ROWS:
+            lines.append(self.t["tasks_more"].format(more=len(matches) - MAX_ROWS))
+        where = self.plan_name(matches[0].plan) if len({m.plan.key for m in matches}) == 1 else self.t["several_plans"]
+        return self.listing(self.t["tasks_intro"].format(count=len(matches), plan=where), lines, budget)
 
     def task_row(self, match: TaskMatch, room: int, slot: str | None = None) -> str:
         """A task as one line of a list: what, who leads, and when (or the field asked)."""
@@ -179,11 +193,7 @@ class Composer:
         used = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
         citations = [c for c in self.citations if c.n in used]  # a citation cut off with its text goes too
         return Answer(self.retrieval.question, text, abstained, citations, self.retrieval,
-                      notes=list(self.retrieval.notes), focus=self.turn.agency, turn=self.turn)
-
-
-def plan_of(match: TaskMatch) -> Plan:
-    return match.plan
+                      notes=list(self.retrieval.notes), turn=self.turn)
 
 
 def window(best: Unit, budget: int) -> list[Unit]:
@@ -191,7 +201,7 @@ def window(best: Unit, budget: int) -> list[Unit]:
     lead-in), while they fit; the clause's heading line leads when it says whose or which this is."""
     chunk = best.chunk
     spans = sentences(chunk.text)
-    units = [Unit(chunk, a, b, best.rank) for a, b in spans]
+    units = [Unit(chunk, a, b, best.rank) for a, b in spans if not is_instruction(chunk.text[a:b])]
     index = next((i for i, u in enumerate(units) if u.start == best.start), 0)
     chosen = [units[index]]
     size = len(units[index].text)

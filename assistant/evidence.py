@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.profile import Profile
-from assistant.vocabulary import folded_words, is_heading, sentences
+from assistant.vocabulary import folded_words, is_heading, is_instruction, sentences
 from index.chunks import METADATA_SECTION, Chunk
 from index.retriever import Retrieval
 
@@ -74,14 +74,16 @@ class Evidence:
         self.context = {w: CONTEXT_WEIGHT * weights.of(w) for w in profile.context_terms if w in weights.idf}
         self.total = sum(self.main.values()) + sum(self.context.values())
 
-    def coverage(self, text: str) -> float:
-        """Share of the question's weight found in the text (1.0 when the question has no words to weigh)."""
-        if not self.total:
+    def coverage(self, text: str, ignore: frozenset[str] = frozenset()) -> float:
+        """Share of the question's weight found in the text (1.0 when the question has no words to weigh);
+        `ignore`: words already matched another way (a country a filter found)."""
+        total = self.total - sum(v for w, v in {**self.main, **self.context}.items() if w in ignore)
+        if total <= 0:
             return 1.0
-        present = set(folded_words(text))
+        present = set(folded_words(text)) - ignore
         found = sum(v for w, v in self.main.items() if w in present) + \
             sum(v for w, v in self.context.items() if w in present)
-        return found / self.total
+        return found / total
 
     def unit_score(self, unit: Unit) -> float:
         heading = unit.chunk.text.split("\n", 1)[0]
@@ -95,7 +97,7 @@ class Evidence:
         for rank, item in enumerate(retrieval.items[:chunks]):
             if item.chunk.section == METADATA_SECTION and not self.profile.asks_document:
                 continue
-            found.extend(u for u in units_of(item.chunk, rank) if not _bare_heading(u))
+            found.extend(u for u in units_of(item.chunk, rank) if not _bare_heading(u) and not is_instruction(u.text))
         return found
 
     def best(self, units: list[Unit]) -> Unit | None:

@@ -19,6 +19,7 @@ from assistant.answers import Answer, Citation, cite
 from assistant.compose import PROMPTS
 from assistant.offline import OfflineAnswerer
 from assistant.profile import Profile, Turn
+from assistant.vocabulary import is_instruction
 from index.retriever import Retrieval, Retrieved
 from ingest.normalize import fold_diacritics
 
@@ -30,14 +31,6 @@ _VI_NAME = re.compile(r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[-–]\s+|\s+)){1,}[A-Z
 _VI_LETTER = re.compile(r"[ĐđÀ-ỹ]")
 _FIGURE = re.compile(r"\d+(?:[/.,-]\d+)*(?:/[A-ZĐ][\w-]*)?")
 _ABSTAIN = re.compile(r"không có thông tin|do not contain|does not contain|không nêu|not stated", re.I)
-# Sentences in a document that address the model rather than the reader (prompt injection). A plan
-# never tells its reader to ignore instructions; such a sentence is left out of what the model reads.
-_INSTRUCTION = re.compile(
-    r"\b(bo qua|phot lo|khong tuan theo|quen)\b.{0,40}\b(huong dan|chi dan|chi thi|yeu cau|quy tac|lenh)\b"
-    r"|\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules?|guidelines?)\b"
-    r"|\b(system prompt|you are now|ban bay gio la|tu nay ban la|developer mode|jailbreak)\b"
-    r"|\b(tra loi|answer|reply|respond)\b.{0,20}\b(rang|that|with)\b.{0,80}\b(moi|every|all|always|luon)\b",
-    re.I)
 # Lines that would pose as the prompt's own structure: a clause number or the question heading.
 _PROMPT_STRUCTURE = re.compile(r"^\s*\[\d+\]|c[aâ]u h[oỏ]i\s*/\s*question\s*:|<\|?/?(system|im_start|im_end)",
                                re.I | re.M)
@@ -121,7 +114,7 @@ class ChatModelAnswerer:
                      for n in checked.used]
         abstained = bool(_ABSTAIN.search(checked.text))
         return Answer(question, checked.text, abstained, citations, retrieval, notes=list(retrieval.notes),
-                      focus=fallback.focus, turn=fallback.turn)
+                      turn=fallback.turn)
 
 
 def as_material(text: str) -> str:
@@ -130,10 +123,6 @@ def as_material(text: str) -> str:
     kept = [s for s in re.split(r"(?<=[.!?;:])\s+|\n", text) if s.strip() and not is_instruction(s)]
     return _PROMPT_STRUCTURE.sub(lambda m: m.group(0).replace("[", "(").replace("]", ")").replace(":", " -")
                                  .replace("<", "‹"), "\n".join(kept))
-
-
-def is_instruction(sentence: str) -> bool:
-    return bool(_INSTRUCTION.search(_fold(sentence)))
 
 
 def _citation(n: int, item: Retrieved, answer: str, plan) -> Citation:

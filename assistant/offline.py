@@ -18,7 +18,7 @@ from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, RANK_DECAY, Evidence, Unit, Weights, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
-from assistant.vocabulary import AgencyNames, fold, names_agency, provinces_named, wordset
+from assistant.vocabulary import AgencyNames, fold, plays, provinces_named
 from index.chunks import Chunk, chunk_plan, metadata_chunk
 from index.glossary import Glossary, glossary
 from index.lexical import LexicalIndex
@@ -45,6 +45,7 @@ class _Vocabulary:
 
     agencies: AgencyNames
     profiler: Profiler
+    places: frozenset[str]  # folded province and district names of the plans
 
 
 class OfflineAnswerer:
@@ -61,7 +62,8 @@ class OfflineAnswerer:
     def vocabulary(self) -> _Vocabulary:
         def build(plans: tuple[Plan, ...]) -> _Vocabulary:
             agencies = AgencyNames(plans)
-            return _Vocabulary(agencies, Profiler(plans, agencies, self.glossary))
+            places = frozenset(fold(n) for p in plans for n in (p.metadata.province, p.metadata.district) if n)
+            return _Vocabulary(agencies, Profiler(plans, agencies, self.glossary), places)
         return self.plans.derived(build)
 
     def profile(self, question: str, language: str, previous: Turn | None = None) -> Profile:
@@ -96,8 +98,9 @@ class OfflineAnswerer:
         compose.turn.profile = profile
         evidence = Evidence(profile, self.weights())
         items = [i.chunk for i in retrieval.items]
-        if not items:
-            return compose.abstain()
+        if not items or not (profile.terms or profile.slot or profile.agencies or profile.countries
+                             or profile.time or profile.context_terms):
+            return compose.abstain()  # no clause retrieved, or no word of the question to look for
         scope = self._scope(profile, retrieval)
         units = evidence.units(retrieval)
         best = evidence.best(units)
@@ -130,7 +133,7 @@ class OfflineAnswerer:
         if (profile.slot in DETAIL_SLOTS or profile.slot == "time") and not self._detail_given(evidence, units, profile):
             reason = f"abstain_detail_{profile.slot}"
             return compose.abstain(nearby=best, reason=reason if reason in compose.t else "abstain_detail")
-        return self._quote(profile, retrieval, evidence, units, best, compose)
+        return self._quote(profile, retrieval, scope, evidence, units, best, compose)
 
     def _scope(self, profile: Profile, retrieval: Retrieval) -> list[Plan]:
         keys = retrieval.plans if retrieval.plans is not None else [p.key for p in self.plans.plans()]
@@ -151,7 +154,7 @@ class OfflineAnswerer:
                             for p in self.plans.plans() if p.metadata.year})
             have = compose.t["abstain_year_have"].format(found=", ".join(found)) if found else ""
             return compose.abstain(reason="abstain_year", years=", ".join(map(str, unseen_years)), have=have)
-        have = {fold(n) for p in self.plans.plans() for n in (p.metadata.province, p.metadata.district) if n}
+        have = self.vocabulary().places
         for province in provinces_named(profile.question):
             if fold(province).removeprefix("thanh pho ") not in have:
                 return compose.abstain(reason="abstain_named", name=province)
@@ -160,8 +163,10 @@ class OfflineAnswerer:
             citing = [u for u in (best,) if u is not None and all(fold(n) in fold(u.chunk.text) for n in profile.other_plans)]
             if not citing or profile.wants_long or profile.registry:
                 return compose.abstain(nearby=best, reason="abstain_named", name=", ".join(profile.other_plans))
+        # Every clause of a few plans is read; over many, the retrieved ones (retrieval favours the name).
+        clauses = [c for plan in scope for c in self.chunks(plan.key)] if len(scope) <= SCAN_PLANS else items
         for country in profile.countries:
-            if not any(country_in(country, c.text) for plan in scope for c in self.chunks(plan.key)):
+            if not any(country_in(country, c.text) for c in clauses):
                 return compose.abstain(nearby=best, reason="abstain_named", name=country)
         return None
 
@@ -208,23 +213,13 @@ class OfflineAnswerer:
         matches = registry.filtered(profile, scope, evidence)
         if not matches:
             return None
-        if profile.slot == "count" or len(matches) > 1:
-            budget = MAX_LONG_ANSWER if len(matches) > 2 else MAX_ANSWER
-            room = (budget - 80) // min(len(matches), 8)
-            lines = [compose.task_row(m, room, profile.slot) for m in matches[:8]]
-            plans = {m.plan.key for m in matches}
-            where = compose.plan_name(matches[0].plan) if len(plans) == 1 else compose.t["several_plans"]
-            intro = compose.t["registry_intro"].format(count=len(matches), plan=where)
-            if len(matches) > 8:
-                lines.append(compose.t["registry_more"].format(more=len(matches) - 8))
-            return compose.listing(intro, lines, budget)
-        return compose.single([compose.task(matches[0], MAX_ANSWER, profile.slot)], MAX_ANSWER)
+        return compose.tasks(matches, profile.slot, counted=profile.slot == "count")
 
     def _task_fields(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
                      registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:
         plans = self._answering_plans(profile, scope, retrieval) if not profile.countries else scope
         # A partner country is a filter: every task with it is listed, not only those worded like the question.
-        matches = registry.filtered(profile, plans, evidence)[:12] if profile.countries else \
+        matches = registry.with_country(profile, plans, evidence) if profile.countries else \
             registry.best(profile, plans, evidence, items[:5])
         matches = [m for m in matches if getattr(m.task, profile.slot, None) or profile.slot == "lead"]
         if not matches or (matches[0].score < MIN_COVERAGE and not profile.countries):
@@ -233,15 +228,7 @@ class OfflineAnswerer:
         if top_unit is not None and not any(m.chunk.plan == top_unit.chunk.plan for m in matches) \
                 and not profile.countries:
             return None  # the best evidence is a clause of another plan, not a task row
-        if len(matches) == 1:
-            return compose.single([compose.task(matches[0], MAX_ANSWER, profile.slot)], MAX_ANSWER)
-        budget = MAX_LONG_ANSWER if len(matches) > 2 else MAX_ANSWER
-        room = (budget - 90) // min(len(matches), 8)
-        lines = [compose.task_row(m, room, profile.slot) for m in matches[:8]]
-        plans = {m.plan.key for m in matches}
-        where = compose.plan_name(matches[0].plan) if len(plans) == 1 else compose.t["several_plans"]
-        intro = compose.t["tasks_intro"].format(count=len(matches), plan=where)
-        return compose.listing(intro, lines, budget)
+        return compose.tasks(matches, profile.slot)
 
     def _no_cost(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
                  registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:
@@ -267,8 +254,7 @@ class OfflineAnswerer:
         lines: list[str] = []
         for plan in plans:
             tasks = [t for t in plan.tasks if t.source == "responsibility"
-                     and any(names_agency(wordset(a.name), t.lead, places) or a.core <= wordset(t.lead)
-                             for a in wanted)]
+                     and any(plays(a, t.lead, places) for a in wanted)]
             if not tasks:
                 continue
             task = max(tasks, key=lambda t: len(t.lead))
@@ -295,8 +281,8 @@ class OfflineAnswerer:
         return compose.listing("", lines, MAX_ANSWER)
 
     # -- quoting the clauses -----------------------------------------------------------------------
-    def _quote(self, profile: Profile, retrieval: Retrieval, evidence: Evidence, units: list[Unit], best: Unit,
-               compose: Composer) -> Answer:
+    def _quote(self, profile: Profile, retrieval: Retrieval, scope: list[Plan], evidence: Evidence,
+               units: list[Unit], best: Unit, compose: Composer) -> Answer:
         budget = MAX_LONG_ANSWER if profile.wants_long else MAX_ANSWER
         if self._named_scope(profile, retrieval) and not profile.which_plans and not profile.compare:
             plan = self.plans.get(best.chunk.plan)
@@ -304,7 +290,7 @@ class OfflineAnswerer:
         by_plan: dict[str, Unit] = {}
         if profile.which_plans and len(self.plans.plans()) <= SCAN_PLANS:
             # "Which plans mention X?" is asked of every plan, not only of those retrieval ranked first.
-            units = units + [u for plan in self._scope(profile, retrieval) for c in self.chunks(plan.key)
+            units = units + [u for plan in scope for c in self.chunks(plan.key)
                              if c.plan not in {x.chunk.plan for x in units} for u in units_of(c, EVIDENCE_CHUNKS)]
         for unit in sorted(units, key=evidence.unit_score, reverse=True):
             by_plan.setdefault(unit.chunk.plan, unit)

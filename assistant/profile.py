@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant.vocabulary import (DOCUMENT_NUMBER, Agency, AgencyNames, TimeAsked, content_words, fold,
-                                  time_asked)
+from assistant.vocabulary import (DOCUMENT_NUMBER, Agency, AgencyNames, TimeAsked, content_words, country_named,
+                                  fold, time_asked)
 from index.glossary import Glossary
 from ingest import Plan
 
@@ -152,14 +152,16 @@ class Profiler:
         countries = tuple(dict.fromkeys(
             [e.vietnamese for e in entries if e.kind == "country"] +
             [e.vietnamese for e in self.glossary.entries if e.kind == "country" and not english
-             and re.search(rf"\b{re.escape(fold(e.vietnamese))}\b", folded)]))
+             and country_named(e.vietnamese, question)]))
         countries = tuple(c for c in countries if fold(c) != "viet nam")
         words = content_words(readable, english=english)
         if english:  # English words of things the glossary translated are read through their Vietnamese
             glossed = {w for e in entries for v in e.english for w in fold(v).split()}
             words = [w for w in words if w not in glossed or w in fold(vietnamese).split()]
         # In the plans of a place every clause is about it: its name and the plan's number tell none apart.
-        words = [w for w in words if w not in self.agencies.places and w not in self._number_words]
+        # Nor does a year: it narrows the plans searched (the retriever), and a yearly plan writes it everywhere.
+        words = [w for w in words if w not in self.agencies.places and w not in self._number_words
+                 and not re.fullmatch(r"(?:19|20)\d\d", w)]
         agencies = tuple(self.agencies.named(readable))
         time = time_asked(question)
         registry = bool(time) or bool(_REGISTRY.search(folded) and _LIST.search(folded)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.evidence import Evidence
 from assistant.profile import Profile
-from assistant.vocabulary import fold, months_of, names_agency, wordset
+from assistant.vocabulary import country_named, folded_words, months_of, plays
 from index.chunks import Chunk
 from ingest import Plan, Task
 
@@ -35,13 +35,12 @@ def role_asked(profile: Profile) -> str:
 
 
 def country_in(country: str, text: str) -> bool:
-    """"Hàn Quốc" is also named "Việt - Hàn" or "Hàn - Việt" in an activity's title."""
-    folded = fold(text)
-    name = fold(country)
-    if re.search(rf"\b{re.escape(name)}\b", folded):
+    """The country is named in the text as a question would name it (country_named), or as half of a
+    pair in an activity's title ("Việt - Hàn" for Hàn Quốc)."""
+    if country_named(country, text):
         return True
-    first = re.escape(name.split()[0])
-    return bool(re.search(rf"\bviet\s*-\s*{first}\b|\b{first}\s*-\s*viet\b", folded))
+    first = re.escape(country.split()[0])
+    return bool(re.search(rf"\bViệt\s*-\s*{first}\b|\b{first}\s*-\s*Việt\b", text))
 
 
 class Registry:
@@ -52,6 +51,7 @@ class Registry:
     def filtered(self, profile: Profile, plans: list[Plan], evidence: Evidence) -> list[TaskMatch]:
         """Every task of these plans that passes the question's filters, best match first."""
         role = role_asked(profile)
+        countries = frozenset(w for c in profile.countries for w in folded_words(c))
         found = []
         for plan in plans:
             for task in plan.tasks:
@@ -66,9 +66,16 @@ class Registry:
                     continue
                 chunk = self._chunk(plan, task)
                 if chunk is not None:
-                    found.append(TaskMatch(plan, task, chunk, evidence.coverage(_task_text(task))))
+                    found.append(TaskMatch(plan, task, chunk, evidence.coverage(_task_text(task), ignore=countries)))
         found.sort(key=lambda m: (-m.score, m.plan.key, m.task.page))
         return found
+
+    def with_country(self, profile: Profile, plans: list[Plan], evidence: Evidence) -> list[TaskMatch]:
+        """Tasks with the partner country asked: all of them, unless the question's other words single
+        some out ("Tết Bun Pi May" among the Laos tasks)."""
+        matches = self.filtered(profile, plans, evidence)
+        top = matches[0].score if matches else 0.0
+        return [m for m in matches if top <= 0 or m.score >= CLOSE_TO_BEST * top][:MAX_TASKS]
 
     def best(self, profile: Profile, plans: list[Plan], evidence: Evidence, held: list[Chunk]) -> list[TaskMatch]:
         """The tasks a who / when / funding question is about: those matching its words nearly as well as
@@ -91,7 +98,7 @@ class Registry:
         fields = {"lead": [task.lead, *task.lead_agencies],
                   "cooperating": [task.cooperating, *task.cooperating_agencies]}
         wanted = [fields[role]] if role != "any" else list(fields.values())
-        return any(names_agency(wordset(value), agency.name, self.places) or agency.core <= wordset(value)
+        return any(plays(agency, value, self.places)
                    for agency in profile.agencies for values in wanted for value in values if value)
 
     def _chunk(self, plan: Plan, task: Task) -> Chunk | None:

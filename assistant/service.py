@@ -130,10 +130,5 @@ class Assistant:
         asked = [m.get("content") for m in history[-6:] if m.get("role") == "user" and isinstance(m.get("content"), str)]
         if not asked:
             return None
-        earlier = asked[-1][:MAX_QUESTION_CHARS].strip()
-        reading = self.retriever.language(earlier)
-        profile = self.offline.profile(earlier, reading[0])
-        scoped = replace(filters, plans=profile.plans) if profile.plans and not filters.plans else filters
-        retrieval = self.retriever.run(profile.searched, k=10, filters=scoped, reading=reading)
-        retrieval.question = earlier
-        return self.offline.run(earlier, retrieval, profile=profile).turn
+        profile, retrieval, _ = self._prepare(asked[-1], [], filters, 10, None)
+        return self.offline.run(profile.question, retrieval, profile=profile).turn

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from index.lexical import QUESTION_WORDS, syllables
 from ingest import Plan
-from ingest.normalize import HEADING_MARKER, fold_diacritics
+from ingest.normalize import HEADING_MARKER, fold_diacritics, normalize_text
 from ingest.tasks import AGENCY_START
 
 # Abbreviations of administrative Vietnamese that are not the initials of one agency in a plan.
@@ -45,6 +45,14 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _ENGLISH_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 # A sentence ends at . ; ! ? before a capital, or after a closing bracket or quote.
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_][.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(])|(?<=[)”\"][.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(])")
+# Sentences in a document that address the model rather than the reader (prompt injection). A plan
+# never tells its reader to ignore instructions; such a sentence is left out of what the model reads and of every quote.
+INSTRUCTION = re.compile(
+    r"\b(bo qua|phot lo|khong tuan theo|quen)\b.{0,40}\b(huong dan|chi dan|chi thi|yeu cau|quy tac|lenh)\b"
+    r"|\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules?|guidelines?)\b"
+    r"|\b(system prompt|you are now|ban bay gio la|tu nay ban la|developer mode|jailbreak)\b"
+    r"|\b(tra loi|answer|reply|respond)\b.{0,20}\b(rang|that|with)\b.{0,80}\b(moi|every|all|always|luon)\b",
+    re.I)
 DOCUMENT_NUMBER = re.compile(r"\b(\d{1,5})\s*/\s*([A-ZĐ][A-ZĐa-zđ0-9-]*)")
 
 
@@ -81,6 +89,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
                 spans.append((offset + a, offset + b))
         offset += len(line) + 1
     return spans
+
+
+def is_instruction(sentence: str) -> bool:
+    return bool(INSTRUCTION.search(" ".join(re.findall(r"\w+", fold(sentence)))))
 
 
 def is_heading(text: str) -> bool:
@@ -192,6 +204,26 @@ def names_agency(text_words: frozenset[str], agency: str, places: frozenset[str]
         if len(core) >= 2 and all(w in text_words for w in core):
             return True
     return False
+
+
+def plays(agency: Agency, value: str, places: frozenset[str]) -> bool:
+    """True when a lead or cooperating cell (or a responsibility heading) names this agency."""
+    words = wordset(value)
+    return agency.core <= words or names_agency(words, agency.name, places)
+
+
+def country_named(name: str, question: str) -> bool:
+    """True when a Vietnamese question names the country. Written with its capital ("Lào", or "Lao"
+    typed without diacritics) it is the country; in lower case only a name of two syllables is, since
+    "lao động", "giáo dục" and "hình ảnh" hold "Lào", "Đức" and "Anh" once folded."""
+    text = normalize_text(question)
+    written, typed = normalize_text(name), " ".join(w.capitalize() for w in fold(name).split())
+    if re.search(rf"(?<!\w){re.escape(written)}(?!\w)", text):
+        return True
+    # Typed without diacritics, a capital is only the country's inside the sentence ("Lao dong ..." opens one).
+    if typed != written and re.search(rf"(?<=\s){re.escape(typed)}(?!\w)", text):
+        return True
+    return len(name.split()) > 1 and phrase_in(name, question)
 
 
 # -- when a question is about ---------------------------------------------------------------------
