@@ -22,6 +22,8 @@ PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
 MAX_LONG_ANSWER = 1150  # and 1,200 for a purpose, 1,500 for a list or summary
 MAX_ROWS = 8  # tasks listed in one answer; the Tasks tab has the rest
+MIN_CUT = 80  # room for the start of one more line in a quote, below which none is begun
+MAX_SHORT_ROWS = 4  # in an answer to a question that asked for one thing
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
@@ -78,6 +80,8 @@ class Composer:
         chosen = window(best, budget - len(head) - 4 if not brief else min(budget - len(head), 260))
         n = self.cite(best.chunk, chosen)
         joined = "\n".join(u.text.strip() for u in chosen) if not brief else " ".join(u.text.strip() for u in chosen)
+        if chosen and not any(b == chosen[-1].end for _, b in sentences(best.chunk.text)):
+            joined += " …"
         return self.t["quote"].format(plan=self.plan_name(plan), section=best.chunk.section, quote=joined, n=n)
 
     def task(self, match: TaskMatch, budget: int, slot: str | None) -> str:
@@ -98,16 +102,17 @@ class Composer:
         return self.t["lead"].format(plan=self.plan_name(match.plan), lead=self.name(task.lead) or "—",
                                      content=clip(task.content, room)) + "".join(fields) + self.t["end"].format(n=n)
 
-    def tasks(self, matches: list[TaskMatch], slot: str | None, counted: bool = False) -> Answer:
-        """One task in a sentence; several (or a count asked) as a list under how many there are."""
+    def tasks(self, matches: list[TaskMatch], slot: str | None, counted: bool = False, long: bool = False) -> Answer:
+        """One task in a sentence; several (or a count asked) as a list under how many there are. The
+        length is what the question asks for (`long`: a list), not how many tasks there happen to be."""
         if len(matches) == 1 and not counted:
             return self.single([self.task(matches[0], MAX_ANSWER, slot)], MAX_ANSWER)
-        budget = MAX_LONG_ANSWER if len(matches) > 2 else MAX_ANSWER
-        shown = matches[:MAX_ROWS]
+        budget = MAX_LONG_ANSWER if long else MAX_ANSWER
+        shown = matches[:MAX_ROWS if long else MAX_SHORT_ROWS]
         room = (budget - 90) // len(shown)
         lines = [self.task_row(m, room, slot) for m in shown]
-        if len(matches) > MAX_ROWS:
-            lines.append(self.t["tasks_more"].format(more=len(matches) - MAX_ROWS))
+        if len(matches) > len(shown):
+            lines.append(self.t["tasks_more"].format(more=len(matches) - len(shown)))
         where = self.plan_name(matches[0].plan) if len({m.plan.key for m in matches}) == 1 else self.t["several_plans"]
         return self.listing(self.t["tasks_intro"].format(count=len(matches), plan=where), lines, budget)
 
@@ -205,12 +210,14 @@ def window(best: Unit, budget: int) -> list[Unit]:
     index = next((i for i, u in enumerate(units) if u.start == best.start), 0)
     chosen = [units[index]]
     size = len(units[index].text)
+    cut: Unit | None = None
     for step in (1, -1, 2, -2, 3, -3, 4, -4, 5, 6, 7, 8, 9, 10, 11, 12):
         j = index + step
         if not 0 <= j < len(units):
             continue
         if size + len(units[j].text) > budget:
             if step > 0:
+                cut = units[j]
                 break
             continue
         chosen.append(units[j])
@@ -223,6 +230,12 @@ def window(best: Unit, budget: int) -> list[Unit]:
             chosen.insert(0, head)
             size += len(head.text)
     chosen.sort(key=lambda u: u.start)
+    # The list goes on below: what room is left holds the start of the next line, cut at a word.
+    room = budget - size - 2
+    if cut is not None and room >= MIN_CUT and cut.start > chosen[-1].start:
+        end = chunk.text.rfind(" ", cut.start, cut.start + room)
+        if end > cut.start:
+            chosen.append(Unit(chunk, cut.start, end, cut.rank))
     return chosen
 
 

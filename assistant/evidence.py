@@ -109,5 +109,14 @@ class Evidence:
 
 
 def _bare_heading(unit: Unit) -> bool:
-    """A heading line alone ("2. Yêu cầu") is the chunk's label, not evidence, unless it is the whole chunk."""
-    return is_heading(unit.text) and unit.start == 0 and "\n" in unit.chunk.text.strip() and len(unit.text) < 60
+    """A heading with no body below it in the chunk ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích:" then "2. Yêu
+    cầu:") labels text that is elsewhere; the chunk's own first line is its label too, unless it is the
+    whole chunk. Neither is evidence."""
+    text = unit.text.strip()
+    if not is_heading(text):
+        return False
+    if unit.start == 0 and "\n" in unit.chunk.text.strip() and len(text) < 60:
+        return True
+    rest = unit.chunk.text[unit.end:].lstrip()
+    label = text.endswith(":") or text.upper() == text
+    return label and (not rest or is_heading(rest.split("\n", 1)[0]))

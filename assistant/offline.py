@@ -158,7 +158,7 @@ class OfflineAnswerer:
         for province in provinces_named(profile.question):
             if fold(province).removeprefix("thanh pho ") not in have:
                 return compose.abstain(reason="abstain_named", name=province)
-        if profile.other_plans and not profile.plans:
+        if profile.other_plans and not profile.numbered:
             # A plan that is not indexed: declined unless a plan cites it and only what it is, or when, is asked.
             citing = [u for u in (best,) if u is not None and all(fold(n) in fold(u.chunk.text) for n in profile.other_plans)]
             if not citing or profile.wants_long or profile.registry:
@@ -213,7 +213,7 @@ class OfflineAnswerer:
         matches = registry.filtered(profile, scope, evidence)
         if not matches:
             return None
-        return compose.tasks(matches, profile.slot, counted=profile.slot == "count")
+        return compose.tasks(matches, profile.slot, counted=profile.slot == "count", long=True)
 
     def _task_fields(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
                      registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:
@@ -228,7 +228,7 @@ class OfflineAnswerer:
         if top_unit is not None and not any(m.chunk.plan == top_unit.chunk.plan for m in matches) \
                 and not profile.countries:
             return None  # the best evidence is a clause of another plan, not a task row
-        return compose.tasks(matches, profile.slot)
+        return compose.tasks(matches, profile.slot, long=profile.wants_long)
 
     def _no_cost(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
                  registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:

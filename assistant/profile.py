@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from assistant.vocabulary import (DOCUMENT_NUMBER, Agency, AgencyNames, TimeAsked, content_words, country_named,
                                   fold, time_asked)
 from index.glossary import Glossary
+from index.retriever import PlanPlaces
 from ingest import Plan
 
 # Slots, tried in this order; each pattern runs on the question folded to ASCII with shorthand expanded.
@@ -60,7 +61,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
 DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon"})
 # Slots whose value the plans rarely state: asked and not found in good evidence, the answer declines.
 DETAIL_SLOTS = frozenset({"contact", "person", "amount", "count", "venue", "sanction"})
-_LONG = re.compile(r"liet ke|nhung .{1,30} nao|cac .{1,30} nao|gom nhung|bao gom|\blist\b|what are|which .{1,40} are|"
+_LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|"
                    r"muc dich|muc tieu|yeu cau|purpose|\baims?\b|goals?|objectives?|requirements?|tom tat|tong quan|"
                    r"summar|overview|noi dung|main (?:points|contents|tasks)|compare|so sanh|khac nhau|giong nhau|"
                    r"difference|vai tro|nhiem vu|duties|responsibilit|what (?:does|do) .{0,40} (?:say|cover)|"
@@ -72,6 +73,9 @@ _REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|chuong trinh|su kien|tasks?|act
                        r"programmes?|what (?:is|are) (?:due|planned|scheduled|happening)")
 _LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b")
 _REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|these|it|they|them|same)\b")
+# "(ko phai Dak Lak)", "not Hanoi's": a place named to say it is not the one meant (two syllables at most).
+_NOT_MEANT = re.compile(r"\b(?:khong phai|ko phai|k phai|chu khong|not|rather than|instead of|ngoai tru)\s+"
+                        r"(?:(?:cua|la|the|of|kh|ke hoach)\s+)*\w+(?:\s+\w+)?")
 _OTHER_DOCUMENT = re.compile(r"quyet dinh|nghi quyet|chi thi|thong tu|cong van|decision|resolution|directive")
 _PLAN_NUMBER = re.compile(r"\b(?:kh|ke hoach|plan|so|no\.?|number)\s*(?:so\s*)?(\d{1,5})\b(?!\s*/\s*(?:qd|nq|ct))"
                           r"|\b(\d{1,5})\s*/\s*kh\b|(?<![\d/])\b(?!19\d\d|20\d\d)(\d{3,5})\b(?!\s*/)")
@@ -85,7 +89,8 @@ class Profile:
     folded: str  # the searched text folded to ASCII
     slot: str | None  # what is asked for (SLOTS), None for "tell me about"
     asks: tuple[str, ...] = ()  # every slot the question's words ask for, in SLOTS order
-    plans: tuple[str, ...] = ()  # plans named by number (603/KH-UBND, "kh 34"); () none named
+    plans: tuple[str, ...] = ()  # plans named by number (603/KH-UBND, "kh 34") and place; () none named
+    numbered: bool = False  # one of them by its number
     agencies: tuple[Agency, ...] = ()  # agencies named (in words or shorthand)
     countries: tuple[str, ...] = ()  # partner countries named, in Vietnamese
     time: TimeAsked | None = None  # a month or quarter asked about
@@ -127,6 +132,7 @@ class Profiler:
         self._numbers = {p.key: p.metadata.number.split("/")[0] for p in plans if p.metadata.number}
         self._own_numbers = {fold(p.metadata.number).replace(" ", "") for p in plans if p.metadata.number}
         self._number_words = frozenset(self._numbers.values()) | {"kh", "ubnd"}
+        self._places = PlanPlaces(plans)
 
     def run(self, question: str, language: str, previous: Turn | None = None) -> Profile:
         expanded, spelled = self.agencies.expand(question)
@@ -164,20 +170,27 @@ class Profiler:
                  and not re.fullmatch(r"(?:19|20)\d\d", w)]
         agencies = tuple(self.agencies.named(readable))
         time = time_asked(question)
+        plans, numbered = self._named_plans(question, folded)
         registry = bool(time) or bool(_REGISTRY.search(folded) and _LIST.search(folded)
                                       and (agencies or countries or slot == "count"))
         profile = Profile(
             question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
-            plans=self._named_plans(folded), agencies=agencies, countries=countries, time=time,
+            plans=plans, numbered=numbered, agencies=agencies, countries=countries, time=time,
             terms=tuple(words), wants_long=bool(_LONG.search(folded)), compare=bool(_COMPARE.search(folded)),
             which_plans=bool(_WHICH_PLANS.search(folded)), registry=registry, other_documents=others,
             other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
             refers_back=bool(_REFERS_BACK.search(fold(question))))
         return self._follow(profile, previous) if previous and previous.profile else profile
 
-    def _named_plans(self, folded: str) -> tuple[str, ...]:
+    def _named_plans(self, question: str, folded: str) -> tuple[tuple[str, ...], bool]:
+        """Plans named by number, by place (a place said not to be meant, "không phải Đắk Lắk", left out),
+        or by both: "kh 34 của Lào Cai" is the one plan 34 of Lào Cai."""
         numbers = {a or b or c for a, b, c in _PLAN_NUMBER.findall(folded)}
-        return tuple(k for k, n in self._numbers.items() if n in numbers)
+        by_number = [k for k, n in self._numbers.items() if n in numbers]
+        asked = _NOT_MEANT.sub(" ", f" {fold(question)} ")
+        by_place = [p.key for p in self._places.named(asked, list(self.plans))]
+        both = [k for k in by_number if k in by_place]
+        return tuple(both or by_number or by_place), bool(by_number)
 
     def _follow(self, profile: Profile, previous: Turn) -> Profile:
         """A short question after another is read with it: what it does not say is carried over."""
@@ -185,11 +198,15 @@ class Profiler:
         if len(profile.terms) > 4 and not profile.refers_back:
             return profile
         carried = tuple(w for w in before.terms if w not in profile.terms)
+        # "còn bên Hải Dương thì sao?": the same question about other plans; the earlier place is not searched.
+        elsewhere = bool(profile.plans) and not set(profile.plans) & set(before.plans or previous.plans)
+        earlier = before.searched if not elsewhere else self._places.without(before.searched)
         return replace(
             profile,
-            searched=f"{before.searched} {profile.searched}",
-            slot=profile.slot or (before.slot if profile.refers_back or not profile.terms else None),
+            searched=f"{earlier} {profile.searched}",
+            slot=profile.slot or (before.slot if profile.refers_back or not profile.terms or elsewhere else None),
             plans=profile.plans or before.plans or (previous.plans if profile.refers_back else ()),
+            numbered=profile.numbered or (not profile.plans and before.numbered),
             agencies=profile.agencies or before.agencies,
             countries=profile.countries or before.countries,
             time=profile.time or before.time,

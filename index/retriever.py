@@ -160,7 +160,7 @@ class Retriever:
     # -- what the question is --------------------------------------------------------------------
     def language(self, question: str) -> tuple[str, bool]:
         """('vi' | 'en', typed without diacritics)."""
-        places = self.index.plans.derived(_Places).syllables
+        places = self.index.plans.derived(PlanPlaces).syllables
         # Place names ("Dak Lak") say nothing about the language the question is asked in.
         words = [w for w in syllables(question) if not w.isdigit() and fold_diacritics(w) not in places]
         if not words:
@@ -185,7 +185,7 @@ class Retriever:
                filters: Filters) -> tuple[list[str] | None, list[str], set[str], list[int]]:
         """The plans to search, notes saying how they were narrowed, the (folded) place names used,
         and the years asked about that no plan covers."""
-        catalog = self.index.plans.derived(_Places)
+        catalog = self.index.plans.derived(PlanPlaces)
         chosen = [p for p in catalog.plans if not filters.plans or p.key in filters.plans]
         if filters.province:
             chosen = [p for p in chosen if _folded(filters.province) in
@@ -242,7 +242,7 @@ def _place(plan: Plan) -> str:
     return plan.metadata.district or plan.metadata.province or plan.key
 
 
-class _Places:
+class PlanPlaces:
     """The province and district names of the indexed plans, folded once per version of the plan list
     (PlanStore.derived): with thousands of plans, folding them for every question cost more than the search."""
 
@@ -252,6 +252,10 @@ class _Places:
         self.district = {p.key: _folded(p.metadata.district) for p in plans if p.metadata.district}
         self.names = frozenset(self.province.values()) | frozenset(self.district.values())
         self.syllables = frozenset(w for name in self.names for w in name.split())
+
+    def without(self, text: str) -> str:
+        """The text minus every place name of the plans."""
+        return _without(text, set(self.names), keep_case=True)
 
     def named(self, question: str, plans: list[Plan]) -> list[Plan]:
         """Plans whose district or province the question names (with or without diacritics).

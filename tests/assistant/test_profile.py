@@ -1,9 +1,10 @@
 """Reading a question: shorthand, plan numbers, slots, times and places (no model needed)."""
 import pytest
 
-from assistant.profile import Profiler
+from assistant.profile import Profiler, Turn
 from assistant.vocabulary import AgencyNames, initialisms, provinces_named, time_asked
 from index.glossary import glossary
+from tests.render_samples import PLANS_DIR
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +56,31 @@ def test_provinces_named():
     assert provinces_named("ke hoach ngoai giao van hoa tinh binh dinh nam 2023") == ["Bình Định"]
     assert provinces_named("What does Da Nang's plan say?") == ["Đà Nẵng"]
     assert provinces_named("hợp tác vì hòa bình và phát triển") == []
+
+
+@pytest.fixture(scope="module")
+def all_plans(txt_plans, reader):
+    openings = [reader.run(path) for path in sorted((PLANS_DIR / "real-openings").glob("*.txt"))]
+    return (*txt_plans.values(), *openings)
+
+
+@pytest.fixture(scope="module")
+def wide_profiler(all_plans):
+    return Profiler(all_plans, AgencyNames(all_plans), glossary())
+
+
+def test_a_number_and_a_place_name_one_plan(wide_profiler):
+    # Two plans are numbered 34; the province tells them apart, and a place said not to be meant is left out.
+    profile = wide_profiler.run("kh 34 cua lao cai (ko phai dak lak) la ke hoach ve gi, nam nao", "vi")
+    assert profile.plans == ("lao-cai-34-2021",) and profile.numbered
+    assert set(wide_profiler.run("kh 34 ban hanh ngay nao", "vi").plans) == {
+        "lao-cai-34-2021", "dak-lak-2024-ke-hoach-ngoai-giao-van-hoa"}
+
+
+def test_a_follow_up_about_another_plan_asks_the_same_of_it(wide_profiler):
+    first = wide_profiler.run("Sở Tài chính Gia Lai có nhiệm vụ gì?", "vi")
+    turn = Turn(first.question, first, plans=first.plans)
+    profile = wide_profiler.run("còn bên Hải Dương thì sao?", "vi", turn)
+    assert profile.plans == ("hai-duong-ke-hoach-ngoai-giao-van-hoa-2030",)
+    assert profile.slot == first.slot == "duties" and profile.agencies == first.agencies
+    assert "Gia Lai" not in profile.searched and "Tài chính" in profile.searched
