@@ -77,11 +77,13 @@ class Composer:
     def quote(self, plan: Plan, best: Unit, budget: int, brief: bool = False) -> str:
         """The best unit with its neighbours in the clause, as much as the budget holds."""
         head = self.t["quote"].format(plan=self.plan_name(plan), section=best.chunk.section, quote="", n=99)
-        chosen = window(best, budget - len(head) - 4 if not brief else min(budget - len(head), 260))
+        room = budget - len(head) - 4 if not brief else min(budget - len(head), 260)
+        chosen = window(best, room)
         n = self.cite(best.chunk, chosen)
         joined = "\n".join(u.text.strip() for u in chosen) if not brief else " ".join(u.text.strip() for u in chosen)
         if chosen and not any(b == chosen[-1].end for _, b in sentences(best.chunk.text)):
             joined += " …"
+        joined = clip(joined, room)  # the best unit alone may be longer than the room
         return self.t["quote"].format(plan=self.plan_name(plan), section=best.chunk.section, quote=joined, n=n)
 
     def task(self, match: TaskMatch, budget: int, slot: str | None) -> str:

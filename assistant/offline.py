@@ -28,7 +28,7 @@ from ingest import Plan
 
 _MORE = re.compile(r"\bnua\b|\bkhac\b|\bother\b|\belse\b|\bmore\b|\bcon gi\b|\bbesides\b")
 MAX_PLANS = 3  # plans given a line each when the question names none
-MAX_WHICH_PLANS = 6
+MAX_WHICH_PLANS = 8
 SCAN_PLANS = 50  # up to this many plans, "which plans ..." reads every clause of each
 WARM_PLANS = 200  # plans chunked at start; the rest when a question first reaches them
 # Calibrated on data/eval/tuning.jsonl only (bench/split.py): below this share of the question's
@@ -284,6 +284,15 @@ class OfflineAnswerer:
     def _quote(self, profile: Profile, retrieval: Retrieval, scope: list[Plan], evidence: Evidence,
                units: list[Unit], best: Unit, compose: Composer) -> Answer:
         budget = MAX_LONG_ANSWER if profile.wants_long else MAX_ANSWER
+        several = profile.sides > 1 or (profile.compare and self._named_scope(profile, retrieval))
+        if several and not profile.which_plans and 1 < len(scope) <= MAX_PLANS:
+            # Plans named side by side ("so sánh KH 275 và KH 171"): each answers from its own best unit.
+            chosen = [u for u in (self._best_in(plan, units, evidence) for plan in scope) if u is not None]
+            if len(chosen) > 1:
+                each = (MAX_LONG_ANSWER - 60) // len(chosen)
+                return compose.listing(compose.t["per_plan_intro"],
+                                       [compose.quote(self.plans.get(u.chunk.plan), u, each) for u in chosen],
+                                       MAX_LONG_ANSWER)
         if self._named_scope(profile, retrieval) and not profile.which_plans and not profile.compare:
             plan = self.plans.get(best.chunk.plan)
             return compose.single([compose.quote(plan, best, budget)], budget)
@@ -306,3 +315,10 @@ class OfflineAnswerer:
         lines = [compose.quote(self.plans.get(u.chunk.plan), u, each, brief=profile.which_plans) for u in chosen]
         intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
         return compose.listing(intro, lines, MAX_LONG_ANSWER)
+
+    def _best_in(self, plan: Plan, units: list[Unit], evidence: Evidence) -> Unit | None:
+        """The plan's best unit among those retrieved, or else among all its clauses."""
+        own = [u for u in units if u.chunk.plan == plan.key] or \
+            [u for c in self.chunks(plan.key) for u in units_of(c, EVIDENCE_CHUNKS)]
+        best = evidence.best(own)
+        return best if best is not None and evidence.coverage(best.text) > 0 else None

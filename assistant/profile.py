@@ -91,6 +91,7 @@ class Profile:
     asks: tuple[str, ...] = ()  # every slot the question's words ask for, in SLOTS order
     plans: tuple[str, ...] = ()  # plans named by number (603/KH-UBND, "kh 34") and place; () none named
     numbered: bool = False  # one of them by its number
+    sides: int = 0  # how many plans (or places) are named apart: two or more are asked side by side
     agencies: tuple[Agency, ...] = ()  # agencies named (in words or shorthand)
     countries: tuple[str, ...] = ()  # partner countries named, in Vietnamese
     time: TimeAsked | None = None  # a month or quarter asked about
@@ -166,31 +167,39 @@ class Profiler:
             words = [w for w in words if w not in glossed or w in fold(vietnamese).split()]
         # In the plans of a place every clause is about it: its name and the plan's number tell none apart.
         # Nor does a year: it narrows the plans searched (the retriever), and a yearly plan writes it everywhere.
+        cited = set(re.findall(r"\b(\d{4})\s*/\s*[a-z]", folded))  # "2013" of 2013/QĐ-TTg is no year
         words = [w for w in words if w not in self.agencies.places and w not in self._number_words
-                 and not re.fullmatch(r"(?:19|20)\d\d", w)]
+                 and (not re.fullmatch(r"(?:19|20)\d\d", w) or w in cited)]
         agencies = tuple(self.agencies.named(readable))
         time = time_asked(question)
-        plans, numbered = self._named_plans(question, folded)
+        plans, numbered, sides = self._named_plans(question, folded)
         registry = bool(time) or bool(_REGISTRY.search(folded) and _LIST.search(folded)
                                       and (agencies or countries or slot == "count"))
         profile = Profile(
             question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
-            plans=plans, numbered=numbered, agencies=agencies, countries=countries, time=time,
+            plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, time=time,
             terms=tuple(words), wants_long=bool(_LONG.search(folded)), compare=bool(_COMPARE.search(folded)),
             which_plans=bool(_WHICH_PLANS.search(folded)), registry=registry, other_documents=others,
             other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
             refers_back=bool(_REFERS_BACK.search(fold(question))))
         return self._follow(profile, previous) if previous and previous.profile else profile
 
-    def _named_plans(self, question: str, folded: str) -> tuple[tuple[str, ...], bool]:
+    def _named_plans(self, question: str, folded: str) -> tuple[tuple[str, ...], bool, int]:
         """Plans named by number, by place (a place said not to be meant, "không phải Đắk Lắk", left out),
         or by both: "kh 34 của Lào Cai" is the one plan 34 of Lào Cai."""
         numbers = {a or b or c for a, b, c in _PLAN_NUMBER.findall(folded)}
         by_number = [k for k, n in self._numbers.items() if n in numbers]
         asked = _NOT_MEANT.sub(" ", f" {fold(question)} ")
         by_place = [p.key for p in self._places.named(asked, list(self.plans))]
-        both = [k for k in by_number if k in by_place]
-        return tuple(both or by_number or by_place), bool(by_number)
+        where = self._places.place_of
+        # A number stands for the plan of a place named with it, if there is one; a place with no plan
+        # named by number stands for its plans ("kh 171 và Quảng Ngãi 2018": one of each).
+        chosen = [k for k in by_number if k in by_place
+                  or not any(o in by_place for o in by_number if self._numbers[o] == self._numbers[k])]
+        chosen += [k for k in by_place if k not in chosen and not any(where(n) == where(k) for n in by_number)]
+        # Plans asked about side by side: named by different numbers or places, not one number two plans share.
+        sides = len({self._numbers[k] if k in by_number else where(k) for k in chosen})
+        return tuple(chosen), bool(by_number), sides
 
     def _follow(self, profile: Profile, previous: Turn) -> Profile:
         """A short question after another is read with it: what it does not say is carried over."""
@@ -207,6 +216,7 @@ class Profiler:
             slot=profile.slot or (before.slot if profile.refers_back or not profile.terms or elsewhere else None),
             plans=profile.plans or before.plans or (previous.plans if profile.refers_back else ()),
             numbered=profile.numbered or (not profile.plans and before.numbered),
+            sides=profile.sides if profile.plans else before.sides,
             agencies=profile.agencies or before.agencies,
             countries=profile.countries or before.countries,
             time=profile.time or before.time,

@@ -204,7 +204,7 @@ class Retriever:
         plan_years = {p.metadata.year for p in chosen if p.metadata.year}
         horizons = {p.metadata.horizon for p in chosen if p.metadata.horizon}
         asked = years - horizons
-        if asked & plan_years:
+        if asked & plan_years and not filters.plans:  # plans chosen by name are not narrowed again
             chosen = [p for p in chosen if p.metadata.year in asked]
             notes.append(("Chỉ tìm trong kế hoạch năm " if language == "vi" else "Searched only the plans for ")
                          + ", ".join(map(str, sorted(asked & plan_years))))
@@ -252,6 +252,9 @@ class PlanPlaces:
         self.district = {p.key: _folded(p.metadata.district) for p in plans if p.metadata.district}
         self.names = frozenset(self.province.values()) | frozenset(self.district.values())
         self.syllables = frozenset(w for name in self.names for w in name.split())
+
+    def place_of(self, key: str) -> str | None:
+        return self.district.get(key) or self.province.get(key)
 
     def without(self, text: str) -> str:
         """The text minus every place name of the plans."""

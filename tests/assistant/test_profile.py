@@ -84,3 +84,14 @@ def test_a_follow_up_about_another_plan_asks_the_same_of_it(wide_profiler):
     assert profile.plans == ("hai-duong-ke-hoach-ngoai-giao-van-hoa-2030",)
     assert profile.slot == first.slot == "duties" and profile.agencies == first.agencies
     assert "Gia Lai" not in profile.searched and "Tài chính" in profile.searched
+
+
+def test_plans_named_apart_are_asked_side_by_side(wide_profiler):
+    profile = wide_profiler.run("ha tinh 171 and quang ngai 2018 - what decision does each cite as its basis?", "en")
+    assert set(profile.plans) == {"ha-tinh-171-2015", "quang-ngai-2018-ke-hoach-ngoai-giao-van-hoa"}
+    assert profile.sides == 2
+    assert wide_profiler.run("kh 34 ban hanh ngay nao", "vi").sides == 1  # one number, two plans: not a comparison
+
+
+def test_the_year_of_a_cited_decision_is_a_word_to_find(wide_profiler):
+    assert "2013" in wide_profiler.run("nhung kh nao trien khai qd 2013/qd-ttg?", "vi").terms
