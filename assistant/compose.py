@@ -11,7 +11,7 @@ from assistant.answers import Answer, Citation, cite
 from assistant.evidence import Unit
 from assistant.profile import Turn
 from assistant.registry import TaskMatch
-from assistant.vocabulary import fold, is_heading, is_instruction, sentences
+from assistant.vocabulary import CITED_NUMBER, fold, is_heading, is_instruction, sentences
 from index.chunks import Chunk
 from index.glossary import Glossary
 from index.plans import PlanStore
@@ -24,6 +24,7 @@ MAX_LONG_ANSWER = 1150  # and 1,200 for a purpose, 1,500 for a list or summary
 MAX_ROWS = 8  # tasks listed in one answer; the Tasks tab has the rest
 MIN_CUT = 80  # room for the start of one more line in a quote, below which none is begun
 MAX_SHORT_ROWS = 4  # in an answer to a question that asked for one thing
+_ABOUT = re.compile(r"\s(?:về|phê duyệt|ban hành|triển khai|hướng dẫn|quy định)\s")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
@@ -163,8 +164,18 @@ class Composer:
             parts.append(self.t["signed_by"].format(signer=signer))
         if "horizon" in fields:
             parts.append(self.t["horizon"].format(span=self.horizon_span(plan)))
+        if "title" in fields and meta.title:
+            parts.insert(0, self.t["titled"].format(title=meta.title))
         name = self.plan_name(plan)
         return self.t["document"].format(plan=name[:1].upper() + name[1:], parts=", ".join(parts), n=self.cite(chunk))
+
+    def basis(self, plan: Plan, opening: list[Unit], budget: int) -> str:
+        """The documents a plan says it implements, in the opening's own sentences."""
+        name = self.plan_name(plan)
+        head = self.t["based_on"].format(plan=name[:1].upper() + name[1:], quote="", n=99)
+        quote = clip("; ".join(_reference(u.text) for u in opening), budget - len(head))
+        return self.t["based_on"].format(plan=name[:1].upper() + name[1:], quote=quote,
+                                         n=self.cite(opening[0].chunk, opening))
 
     def horizon_span(self, plan: Plan) -> str:
         meta = plan.metadata
@@ -239,6 +250,17 @@ def window(best: Unit, budget: int) -> list[Unit]:
         if end > cut.start:
             chosen.append(Unit(chunk, cut.start, end, cut.rank))
     return chosen
+
+
+def _reference(sentence: str) -> str:
+    """A sentence citing a document, up to the document's number, date and author ("… ngày 07/9/2015
+    của Chính phủ"), without what the document is about."""
+    sentence = sentence.strip().rstrip(";,.")
+    numbers = list(CITED_NUMBER.finditer(sentence))
+    if len(numbers) != 1:  # several documents in one sentence: what each is about is what tells them apart
+        return sentence
+    about = _ABOUT.search(sentence, numbers[0].end())
+    return sentence[:about.start()].rstrip(" ,") if about else sentence
 
 
 def date_as_written(plan: Plan) -> str | None:

@@ -18,13 +18,14 @@ from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, RANK_DECAY, Evidence, Unit, Weights, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
-from assistant.vocabulary import AgencyNames, fold, plays, provinces_named
+from assistant.vocabulary import CITED_NUMBER, AgencyNames, fold, plays, provinces_named
 from index.chunks import Chunk, chunk_plan, metadata_chunk
 from index.glossary import Glossary, glossary
 from index.lexical import LexicalIndex
 from index.plans import PlanStore
 from index.retriever import Retrieval
 from ingest import Plan
+from ingest.structure import PREAMBLE
 
 _MORE = re.compile(r"\bnua\b|\bkhac\b|\bother\b|\belse\b|\bmore\b|\bcon gi\b|\bbesides\b")
 MAX_PLANS = 3  # plans given a line each when the question names none
@@ -188,8 +189,12 @@ class OfflineAnswerer:
         lines = []
         for plan in plans:
             meta = plan.metadata
-            if not any(getattr(meta, f if f != "horizon" else "horizon", None) or (f == "horizon" and meta.year)
-                       for f in fields):
+            if "basis" in fields:
+                opening = self._opening_citations(plan)
+                if opening:
+                    lines.append(compose.basis(plan, opening, (MAX_ANSWER - 20) // len(plans)))
+                    continue
+            if not any(getattr(meta, f, None) or (f == "horizon" and meta.year) for f in fields if f != "basis"):
                 name = compose.plan_name(plan)
                 lines.append(compose.t["abstain_field"].format(plan=name[:1].upper() + name[1:],
                                                                field=compose.t[f"field_{fields[0]}"]))
@@ -199,6 +204,12 @@ class OfflineAnswerer:
             chunk = metadata_chunk(plans[0])
             return compose.abstain(nearby=Unit(chunk, 0, len(chunk.text), 0), reason="abstain_plain", text=lines[0])
         return compose.listing("", lines, MAX_LONG_ANSWER if len(lines) > 2 else MAX_ANSWER)
+
+    def _opening_citations(self, plan: Plan) -> list[Unit]:
+        """The opening's sentences that cite a document by number: what the plan says it implements."""
+        opening = [c for c in self.chunks(plan.key) if c.section == PREAMBLE]
+        return [u for c in opening for u in units_of(c) if CITED_NUMBER.search(u.text)
+                and not re.match(r"số\s*:", u.text.strip(), re.I)]  # the plan's own number
 
     def _answering_plans(self, profile: Profile, scope: list[Plan], retrieval: Retrieval) -> list[Plan]:
         if self._named_scope(profile, retrieval) or len(scope) == 1:

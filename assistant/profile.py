@@ -29,9 +29,16 @@ SLOTS: tuple[tuple[str, str], ...] = (
              r"when (?:was|were|is|did) .{0,60}(?:issued|signed|adopted|released|dated|issue|sign)|"
              r"date of (?:issue|issuance|signing)|issue date|\bdated\b|"
              r"(?:ke hoach|\bkh\b|plan|van ban)\s*(?:so\s*)?\S*\s*(?:\w+\s){0,6}ngay nao"),
-    ("basis", r"can cu|(?:trien khai|thuc hien|cu the hoa) (?:quyet dinh|nghi quyet|chi thi|van ban|chien luoc)|"
-              r"(?:quyet dinh|nghi quyet|chi thi|van ban) (?:nao|gi|so may)|implements?|implementing|based on|"
-              r"legal basis|(?:which|what) (?:decision|document|resolution|directive)"),
+    ("title", r"(?:ke hoach|\bkh\b|van ban)\s*(?:so\s*)?\S*\s*(?:\w+\s){0,4}(?:la )?(?:ke hoach )?ve (?:gi|viec gi|cai gi)|"
+              r"la ke hoach (?:gi|ve gi)|ten (?:cua )?(?:ke hoach|van ban)|trich yeu|\btitle\b|"
+              r"(?:is it|is this|is that|is the) (?:a )?plan (?:for|about|on)\b|plan (?:for|about) what|"
+              r"what (?:is|'s) (?:the |this |that )?plan (?:\S+ )?(?:for|about|called|titled)|what is it called"),
+    ("basis", r"can cu (?:(?:vao|la|theo)\s)?(?:nhung |cac )?(?:van ban|quyet dinh|nghi quyet|chi thi|gi\b|nao\b)|"
+              r"(?:dua tren|tren co so|theo) (?:van ban|quyet dinh)? ?(?:nao|gi)\b|"
+              r"(?:trien khai|thuc hien|cu the hoa) (?:quyet dinh|nghi quyet|chi thi|van ban) (?:nao|gi|so may)|"
+              r"\bimplements? (?:which|what)|\bbased on\b|legal basis|\bits basis|"
+              r"(?:which|what) (?:higher[- ]level )?(?:decisions?|documents?|resolutions?|directives?) "
+              r"(?:does|do|did|is|are|it|they|each)\b"),
     ("horizon", r"den nam nao|giai doan nao|thoi han (?:cua )?(?:ke hoach|chien luoc)|horizon|until (?:what|which) year|"
                 r"through (?:what|which) year|to what year|time ?frame of (?:the|this) plan"),
     ("contact", r"so dien thoai|dien thoai|hotline|e-?mail|phone|contact|lien he|lien lac|website nao|dia chi|"
@@ -58,7 +65,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
                r"\bduties|\bduty\b|responsibilit|what (?:must|should|does|do|will|did) .{0,60}\bdo\b|\brole\b|"
                r"tasks? (?:of|for)|\bjob\b|assigned"),
 )
-DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon"})
+DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon", "title", "basis"})
 # Slots whose value the plans rarely state: asked and not found in good evidence, the answer declines.
 DETAIL_SLOTS = frozenset({"contact", "person", "amount", "count", "venue", "sanction"})
 _LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|"
@@ -108,7 +115,9 @@ class Profile:
 
     @property
     def asks_document(self) -> bool:
-        return self.slot in DOCUMENT_SLOTS and not self.other_documents
+        """About the plan itself; "which plans implement Quyết định X?" is asked of every plan's text."""
+        return self.slot in DOCUMENT_SLOTS and not self.other_documents and \
+            not (self.slot == "basis" and self.which_plans)
 
 
 @dataclass
@@ -154,7 +163,7 @@ class Profiler:
             slot = "duties"  # "Sở Tài chính làm gì về kinh phí?": the agency's duties, about funding
         others = tuple(n for n in (f"{a}/{b}" for a, b in DOCUMENT_NUMBER.findall(question))
                        if fold(n).replace(" ", "") not in self._own_numbers)
-        if slot in DOCUMENT_SLOTS and not others and _OTHER_DOCUMENT.search(folded) and slot != "number":
+        if slot in DOCUMENT_SLOTS and not others and _OTHER_DOCUMENT.search(folded) and slot not in ("number", "basis"):
             others = ("?",)  # "who issued Quyết định ..." is about a cited document, not the plan itself
         countries = tuple(dict.fromkeys(
             [e.vietnamese for e in entries if e.kind == "country"] +

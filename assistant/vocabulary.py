@@ -54,6 +54,8 @@ INSTRUCTION = re.compile(
     r"|\b(tra loi|answer|reply|respond)\b.{0,20}\b(rang|that|with)\b.{0,80}\b(moi|every|all|always|luon)\b",
     re.I)
 DOCUMENT_NUMBER = re.compile(r"\b(\d{1,5})\s*/\s*([A-ZĐ][A-ZĐa-zđ0-9-]*)")
+# A document cited by its number as the plans write it: "số 2013/QĐ-TTg", "số 07-QC/TU", "số 603/KH- UBND".
+CITED_NUMBER = re.compile(r"\bsố\s+[\w.-]*\d[\w.-]*\s*/\s*[\w/.-]+", re.I)
 
 
 def fold(text: str) -> str:

@@ -204,7 +204,9 @@ class Retriever:
         plan_years = {p.metadata.year for p in chosen if p.metadata.year}
         horizons = {p.metadata.horizon for p in chosen if p.metadata.horizon}
         asked = years - horizons
-        if asked & plan_years and not filters.plans:  # plans chosen by name are not narrowed again
+        if asked & plan_years and filters.plans:
+            pass  # plans chosen by name are not narrowed again by a year
+        elif asked & plan_years:
             chosen = [p for p in chosen if p.metadata.year in asked]
             notes.append(("Chỉ tìm trong kế hoạch năm " if language == "vi" else "Searched only the plans for ")
                          + ", ".join(map(str, sorted(asked & plan_years))))

@@ -95,3 +95,22 @@ def test_plans_named_apart_are_asked_side_by_side(wide_profiler):
 
 def test_the_year_of_a_cited_decision_is_a_word_to_find(wide_profiler):
     assert "2013" in wide_profiler.run("nhung kh nao trien khai qd 2013/qd-ttg?", "vi").terms
+
+
+@pytest.mark.parametrize("question, slot", [
+    ("kh 34 cua lao cai la ke hoach ve gi", "title"),
+    ("hanoi 94 plan - what exactly is it a plan for? title pls", "title"),
+    ("kon ray plan - what higher-level documents is it based on?", "basis"),
+    ("Kế hoạch Lào Cai căn cứ những văn bản nào?", "basis"),
+])
+def test_document_questions_about_the_title_and_the_basis(wide_profiler, question, slot):
+    profile = wide_profiler.run(question, "en" if "plan" in question else "vi")
+    assert profile.slot == slot and profile.asks_document
+
+
+@pytest.mark.parametrize("question", [
+    "Kế hoạch 275/KH-UBND thực hiện Chiến lược Ngoại giao văn hóa đến năm 2030 của tỉnh Tuyên Quang nêu mục đích gì?",
+    "quick rundown of the implementation part (tổ chức thực hiện) of the Quang Ngai 2018 plan pls",
+])
+def test_a_plan_described_by_what_it_implements_is_not_asked_for_its_basis(wide_profiler, question):
+    assert not wide_profiler.run(question, "en" if "plan pls" in question else "vi").asks_document
