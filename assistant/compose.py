@@ -16,7 +16,7 @@ from index.chunks import Chunk
 from index.glossary import Glossary
 from index.plans import PlanStore
 from index.retriever import Retrieval
-from ingest import Plan
+from ingest import Clause, Plan
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
@@ -143,6 +143,31 @@ class Composer:
         text = self.t["agency_duties"].format(plan=self.plan_name(plan), agency=self.name(agency),
                                               quote=" ".join(parts), n=0)
         return text.replace("[0]", markers)
+
+    def outline(self, plan: Plan, part: Clause, items: list[Clause], chunks: list[Chunk], budget: int) -> str:
+        """A part of the plan as its items, each cut to an equal share; a part with no items, its text."""
+        def chunk_of(clause: Clause) -> Chunk | None:
+            held = [c for c in chunks if c.holds(clause.label) and c.kind != "outline"]
+            return min(held, key=lambda c: len(c.text)) if held else None
+        name = self.plan_name(plan)
+        head = self.t["outline"].format(plan=name, section=part.label, heading=part.heading.strip(" :"),
+                                        count=len(items))
+        if not items:
+            chunk = chunk_of(part)
+            return f"{head} {clip(part.text, budget - len(head) - 6)} [{self.cite(chunk)}]" if chunk else ""
+        share = max(60, (budget - len(head)) // len(items) - 8)
+        lines = []
+        for item in items:
+            chunk = chunk_of(item)
+            if chunk is None:
+                continue
+            text = item.text
+            below = [c for c in plan.clauses if c.path[:len(item.path)] == item.path and c is not item]
+            if "\n" not in text.strip() and below:  # a heading alone ("1. Sở Tài chính"): its first line below
+                text = f"{text.strip()}: {below[0].text}"
+            parts = [" ".join(line.split()).removeprefix("- ").removeprefix("+ ") for line in text.split("\n")]
+            lines.append(f"- {clip('; '.join(p for p in parts if p), share)} [{self.cite(chunk)}]")
+        return "\n".join([head, *lines])
 
     def document(self, plan: Plan, chunk: Chunk, fields: list[str]) -> str:
         """The number, date, issuer and signer, as the plan writes them."""

@@ -18,13 +18,13 @@ from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, RANK_DECAY, Evidence, Unit, Weights, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
-from assistant.vocabulary import CITED_NUMBER, AgencyNames, fold, plays, provinces_named
+from assistant.vocabulary import CITED_NUMBER, AgencyNames, content_words, fold, plays, provinces_named, wordset
 from index.chunks import Chunk, chunk_plan, metadata_chunk
 from index.glossary import Glossary, glossary
 from index.lexical import LexicalIndex
 from index.plans import PlanStore
 from index.retriever import Retrieval
-from ingest import Plan
+from ingest import Clause, Plan
 from ingest.structure import PREAMBLE
 
 _MORE = re.compile(r"\bnua\b|\bkhac\b|\bother\b|\belse\b|\bmore\b|\bcon gi\b|\bbesides\b")
@@ -125,6 +125,10 @@ class OfflineAnswerer:
                 return answer
         if profile.slot in ("lead", "cooperating", "time", "funding"):
             answer = self._task_fields(profile, scope, retrieval, evidence, registry, compose, items)
+            if answer is not None:
+                return answer
+        if profile.section or profile.outline:
+            answer = self._section(profile, scope, retrieval, compose)
             if answer is not None:
                 return answer
         if best is None:
@@ -291,6 +295,23 @@ class OfflineAnswerer:
             return compose.single(lines, MAX_ANSWER)
         return compose.listing("", lines, MAX_ANSWER)
 
+    # -- a part of the plan ------------------------------------------------------------------------
+    def _section(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, compose: Composer) -> Answer | None:
+        """A part of a plan named by its number ("mục IV phụ lục") or, in a summary question, by its
+        heading's words ("tóm tắt phần tổ chức thực hiện"): its items, a line each."""
+        if len(scope) > SCAN_PLANS:
+            return None
+        asked = wordset(profile.folded)
+        found = [(plan, clause) for plan in scope
+                 if (clause := _part_asked(plan, profile.section, asked if profile.outline else None)) is not None]
+        if not found or len(found) > MAX_PLANS or (len(found) > 1 and not self._named_scope(profile, retrieval)
+                                                   and not profile.section):
+            return None
+        each = (MAX_LONG_ANSWER - 40) // len(found)
+        lines = [compose.outline(plan, clause, _items(plan, clause), self.chunks(plan.key), each)
+                 for plan, clause in found]
+        return compose.listing("", lines, MAX_LONG_ANSWER) if len(lines) > 1 else compose.single(lines, MAX_LONG_ANSWER)
+
     # -- quoting the clauses -----------------------------------------------------------------------
     def _quote(self, profile: Profile, retrieval: Retrieval, scope: list[Plan], evidence: Evidence,
                units: list[Unit], best: Unit, compose: Composer) -> Answer:
@@ -333,3 +354,29 @@ class OfflineAnswerer:
             [u for c in self.chunks(plan.key) for u in units_of(c, EVIDENCE_CHUNKS)]
         best = evidence.best(own)
         return best if best is not None and evidence.coverage(best.text) > 0 else None
+
+
+PARTS = ("section", "item", "appendix", "subitem")  # clause kinds a question can name as a part of the plan
+
+
+def _part_asked(plan: Plan, number: tuple[str, ...], asked: frozenset[str] | None) -> Clause | None:
+    """The part of the plan with this number, or (`asked`: the question's words) the most specific part
+    whose heading's every word of substance the question holds."""
+    if number:
+        return next((c for c in plan.clauses if c.path == number and c.kind in PARTS), None)
+    if asked is None:
+        return None
+    best, size = None, 0
+    for clause in plan.clauses:
+        if clause.kind not in PARTS or len(clause.path) > 2:
+            continue
+        words = set(content_words(clause.heading))
+        if words and words <= asked and len(words) > size:
+            best, size = clause, len(words)
+    return best
+
+
+def _items(plan: Plan, part: Clause) -> list[Clause]:
+    """The clauses one level under a part, in the plan's order."""
+    depth = len(part.path)
+    return [c for c in plan.clauses if len(c.path) == depth + 1 and c.path[:depth] == part.path]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.vocabulary import (DOCUMENT_NUMBER, Agency, AgencyNames, TimeAsked, content_words, country_named,
-                                  fold, time_asked)
+                                  fold, funding_source, time_asked)
 from index.glossary import Glossary
 from index.retriever import PlanPlaces
 from ingest import Plan
@@ -73,6 +73,13 @@ _LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|"
                    r"summar|overview|noi dung|main (?:points|contents|tasks)|compare|so sanh|khac nhau|giong nhau|"
                    r"difference|vai tro|nhiem vu|duties|responsibilit|what (?:does|do) .{0,40} (?:say|cover)|"
                    r"noi gi|de cap|mention")
+# A summary of a part of the plan: its items are the answer, each in a line.
+_OUTLINE = re.compile(r"tom tat|tong quan|summar|overview|rundown|outline|gom (?:nhung )?(?:gi|noi dung|muc|phan)|"
+                      r"bao gom nhung|co nhung (?:noi dung|muc|phan|gi)|noi dung (?:chinh|gi)|moi (?:don vi|so|co quan)|"
+                      r"main (?:points|contents|parts)|what(?:'s| is) in\b")
+# "mục IV phụ lục", "section 2.3", "phần V": a part of the plan named by its number.
+_SECTION = re.compile(r"\b(?:muc|phan|section|part|chapter|chuong)\s+([ivx]{1,4}|\d{1,2}(?:\.\d{1,2})?)\b")
+_APPENDIX = re.compile(r"phu luc|appendix|annex")
 _COMPARE = re.compile(r"so sanh|khac nhau|giong nhau|\bcompare|difference|\bvs\b|versus|ca hai|both")
 _WHICH_PLANS = re.compile(r"(?:nhung|cac)? ?ke hoach nao|which (?:of the )?plans?|what plans?|in which plan|plans? (?:that|which) "
                           r"|cac ke hoach|tinh nao|which provinces?|nhung tinh|cac tinh")
@@ -106,6 +113,9 @@ class Profile:
     context_terms: tuple[str, ...] = ()  # a follow-up's words carried from the earlier question
     wants_long: bool = False  # a list, purpose, summary or duties: the whole passage, not a sentence
     compare: bool = False
+    outline: bool = False  # a summary of a part of the plan ("tóm tắt phần tổ chức thực hiện")
+    section: tuple[str, ...] = ()  # a part named by number: ("Phụ lục", "IV"), ("2", "3")
+    funding: str | None = None  # a kind of funding asked about (FUNDING_SOURCES): a filter on tasks
     which_plans: bool = False  # "which plans ...": one short line per plan
     registry: bool = False  # about tasks as data (filtered by time, agency or country)
     other_plans: tuple[str, ...] = ()  # plan numbers named ("60/KH-UBND") that no indexed plan has
@@ -130,6 +140,15 @@ class Turn:
     sections: tuple[str, ...] = ()  # clauses it cited, as "plan key|section"
     agency: str = ""  # the agency it was about
     said: tuple[str, ...] = field(default=())  # the quoted units, so "còn gì nữa" gives the others
+
+
+def _section_named(folded: str) -> tuple[str, ...]:
+    match = _SECTION.search(folded)
+    if not match:
+        return ()
+    number = match.group(1)
+    path = tuple(number.upper().split(".")) if number[0] in "ivx" else tuple(number.split("."))
+    return ("Phụ lục", *path) if _APPENDIX.search(folded) else path
 
 
 class Profiler:
@@ -182,12 +201,15 @@ class Profiler:
         agencies = tuple(self.agencies.named(readable))
         time = time_asked(question)
         plans, numbered, sides = self._named_plans(question, folded)
+        funding = funding_source(folded)
+        section = _section_named(folded)
         registry = bool(time) or bool(_REGISTRY.search(folded) and _LIST.search(folded)
-                                      and (agencies or countries or slot == "count"))
+                                      and (agencies or countries or slot == "count" or funding or section))
         profile = Profile(
             question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
             plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, time=time,
             terms=tuple(words), wants_long=bool(_LONG.search(folded)), compare=bool(_COMPARE.search(folded)),
+            outline=bool(_OUTLINE.search(folded)), section=section, funding=funding,
             which_plans=bool(_WHICH_PLANS.search(folded)), registry=registry, other_documents=others,
             other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
             refers_back=bool(_REFERS_BACK.search(fold(question))))
@@ -231,5 +253,7 @@ class Profiler:
             time=profile.time or before.time,
             context_terms=carried,
             wants_long=profile.wants_long or (before.wants_long and not profile.slot),
+            outline=profile.outline or (before.outline and elsewhere),
+            section=profile.section or (before.section if elsewhere or not profile.terms else ()),
             registry=profile.registry or (before.registry and not profile.slot),
             follow_up=True)

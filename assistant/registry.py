@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from assistant.evidence import Evidence
 from assistant.profile import Profile
-from assistant.vocabulary import country_named, folded_words, months_of, plays
+from assistant.vocabulary import country_named, fold, folded_words, months_of, plays
+from ingest.records import PATH_SEPARATOR
 from index.chunks import Chunk
 from ingest import Plan, Task
 
@@ -60,6 +61,10 @@ class Registry:
                 if profile.agencies and not self._agency_plays(task, profile, role):
                     continue
                 if profile.time and not _in_time(task, profile):
+                    continue
+                if profile.funding and profile.funding not in fold(task.funding):
+                    continue
+                if profile.section and not _in_part(task.section, profile.section):
                     continue
                 if profile.countries and not any(country_in(c, f"{task.content} {task.lead} {task.cooperating}")
                                                  for c in profile.countries):
@@ -116,3 +121,8 @@ def _in_time(task: Task, profile: Profile) -> bool:
         return False
     years = {int(y) for y in re.findall(r"20\d\d", task.time)}
     return not (profile.time.year and years and profile.time.year not in years)
+
+
+def _in_part(section: str, part: tuple[str, ...]) -> bool:
+    label = PATH_SEPARATOR.join(part)
+    return section == label or section.startswith(label + PATH_SEPARATOR)

@@ -228,6 +228,22 @@ def country_named(name: str, question: str) -> bool:
     return len(name.split()) > 1 and phrase_in(name, question)
 
 
+# -- where the money comes from -------------------------------------------------------------------
+# Each kind of funding a task's cell gives (folded), and how a question names it.
+FUNDING_SOURCES: tuple[tuple[str, re.Pattern], ...] = (
+    ("xa hoi hoa", re.compile(r"xa hoi hoa|sociali[sz]|non-state|private (?:funds|sources|money|contributions)|sponsor")),
+    ("khong phat sinh", re.compile(r"khong phat sinh|khong ton kinh phi|no cost|costs? nothing|free of charge|"
+                                   r"without (?:any )?(?:cost|funding)|no (?:extra )?(?:funding|money) needed")),
+    ("ngan sach", re.compile(r"ngan sach (?:nha nuoc|dia phuong|tinh|huyen)|nguon ngan sach|state budget|state funds|"
+                             r"public funds|government (?:budget|funds|money)")),
+)
+
+
+def funding_source(folded_question: str) -> str | None:
+    """The kind of funding a question asks about ("xa hoi hoa" for "socialized sources"), folded."""
+    return next((kind for kind, pattern in FUNDING_SOURCES if pattern.search(folded_question)), None)
+
+
 # -- when a question is about ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class TimeAsked:

@@ -99,3 +99,20 @@ def test_tasks_of_a_quarter_come_from_the_registry(sample_assistant):
 def test_a_province_with_no_plan_is_declined(sample_assistant):
     answer = sample_assistant.ask("ke hoach ngoai giao van hoa tinh binh dinh nam 2023")
     assert answer.abstained and "Bình Định" in answer.text
+
+
+def test_a_summary_of_a_part_lists_its_items(sample_assistant):
+    answer = sample_assistant.ask("tom tat phan to chuc thuc hien kh hai duong, moi don vi lam gi")
+    assert answer.text.startswith("Theo Kế hoạch của Ủy ban nhân dân tỉnh Hải Dương, V (TỔ CHỨC THỰC HIỆN) gồm 12 mục")
+    for agency in ("Sở Văn hóa, Thể thao và Du lịch", "Văn phòng UBND tỉnh", "Liên hiệp các tổ chức hữu nghị tỉnh"):
+        assert agency in answer.text
+    assert all(c.section.startswith("V › ") for c in answer.citations)
+    _check_citations(answer)
+
+
+def test_a_part_named_by_number_filters_the_tasks_with_a_kind_of_funding(sample_assistant):
+    answer = sample_assistant.ask("In section IV of Đắk Lắk's appendix, which activities draw on the state budget?")
+    rows = [line for line in answer.text.split("\n") if line.startswith("- ")]
+    assert rows and all("Nguồn ngân sách nhà nước" in row for row in rows)
+    assert all(c.section.startswith("Phụ lục › IV › ") for c in answer.citations)
+    _check_citations(answer)
