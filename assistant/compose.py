@@ -16,7 +16,7 @@ from index.chunks import Chunk
 from index.glossary import Glossary
 from index.plans import PlanStore
 from index.retriever import Retrieval
-from ingest import Clause, Plan
+from ingest import Clause, Plan, Task
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
@@ -168,6 +168,17 @@ class Composer:
             parts = [" ".join(line.split()).removeprefix("- ").removeprefix("+ ") for line in text.split("\n")]
             lines.append(f"- {clip('; '.join(p for p in parts if p), share)} [{self.cite(chunk)}]")
         return "\n".join([head, *lines])
+
+    def agency_tasks(self, plan: Plan, led: list[tuple[Task, Chunk]], budget: int) -> str:
+        """The tasks an agency leads in a plan that gives it no duties clause."""
+        if not led:
+            return ""
+        agency = led[0][0].lead
+        self.turn.agency = self.turn.agency or agency
+        head = self.t["agency_leads"].format(plan=self.plan_name(plan), agency=self.name(agency), tasks="")
+        share = max(60, (budget - len(head)) // len(led) - 6)
+        tasks = "; ".join(f"{clip(' '.join(task.content.split()), share)} [{self.cite(chunk)}]" for task, chunk in led)
+        return self.t["agency_leads"].format(plan=self.plan_name(plan), agency=self.name(agency), tasks=tasks)
 
     def document(self, plan: Plan, chunk: Chunk, fields: list[str]) -> str:
         """The number, date, issuer and signer, as the plan writes them."""

@@ -18,13 +18,13 @@ from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, RANK_DECAY, Evidence, Unit, Weights, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
-from assistant.vocabulary import CITED_NUMBER, AgencyNames, content_words, fold, plays, provinces_named, wordset
+from assistant.vocabulary import CITED_NUMBER, AgencyNames, content_words, fold, is_heading, plays, provinces_named, wordset
 from index.chunks import Chunk, chunk_plan, metadata_chunk
 from index.glossary import Glossary, glossary
 from index.lexical import LexicalIndex
 from index.plans import PlanStore
 from index.retriever import Retrieval
-from ingest import Clause, Plan
+from ingest import Clause, Plan, Task
 from ingest.structure import PREAMBLE
 
 _MORE = re.compile(r"\bnua\b|\bkhac\b|\bother\b|\belse\b|\bmore\b|\bcon gi\b|\bbesides\b")
@@ -116,7 +116,7 @@ class OfflineAnswerer:
             if answer is not None:
                 return answer
         if profile.agencies and (profile.slot == "duties" or (profile.refers_back and profile.follow_up)):
-            answer = self._duties(profile, scope, retrieval, evidence, compose, previous)
+            answer = self._duties(profile, scope, retrieval, compose, registry, previous)
             if answer is not None:
                 return answer
         if profile.slot == "amount":
@@ -257,25 +257,33 @@ class OfflineAnswerer:
                                     for m in matches[:3]], MAX_ANSWER)
 
     # -- an agency's duties ------------------------------------------------------------------------
-    def _duties(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
-                compose: Composer, previous: Turn | None) -> Answer | None:
+    def _duties(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, compose: Composer,
+                registry: Registry, previous: Turn | None) -> Answer | None:
         places = self.vocabulary().agencies.places
         wanted = profile.agencies
-        plans = scope if self._named_scope(profile, retrieval) else \
-            [self.plans.get(k) for k in dict.fromkeys(i.chunk.plan for i in retrieval.items)]
+        if self._named_scope(profile, retrieval) or len(scope) > SCAN_PLANS:
+            plans = scope
+        else:  # every plan that gives the agency work, those retrieval ranked first first
+            ranked = list(dict.fromkeys(i.chunk.plan for i in retrieval.items))
+            plans = sorted(scope, key=lambda p: ranked.index(p.key) if p.key in ranked else len(ranked))
         # "Phòng đó còn làm gì nữa?": the duties not given in the last answer, or that there are none.
         said = set(previous.said) if previous and profile.follow_up and _MORE.search(profile.folded) else set()
         found: list[tuple[Plan, str, list[Unit]]] = []
+        leads: list[tuple[Plan, list[Task]]] = []
         lines: list[str] = []
         for plan in plans:
             tasks = [t for t in plan.tasks if t.source == "responsibility"
                      and any(plays(a, t.lead, places) for a in wanted)]
             if not tasks:
+                led = [t for t in plan.tasks if t.source != "responsibility"
+                       and any(plays(a, t.lead, places) for a in wanted)]
+                if led and not said:  # no duties clause: the tasks it leads are its work in this plan
+                    leads.append((plan, led))
                 continue
             task = max(tasks, key=lambda t: len(t.lead))
             chunks = [c for c in self.chunks(plan.key) if c.holds(task.section) and c.kind != "outline"]
             units = [u for c in chunks for u in units_of(c) if u.text.strip() in task.content
-                     and not (u.start == 0 and "\n" in c.text and len(u.text) < 80 and u.text.strip()[:1].isdigit())]
+                     and not (is_heading(u.text) and len(u.text) < 100 and any(plays(a, u.text, places) for a in wanted))]
             units = list({(u.chunk.id, u.start): u for u in units}.values())
             if role_asked(profile) == "cooperating":
                 units = [u for u in units if "phối hợp" in u.text.lower()] or units
@@ -287,8 +295,11 @@ class OfflineAnswerer:
                 found.append((plan, task.lead, fresh))
             if len(found) + len(lines) >= MAX_PLANS:
                 break
-        each = (MAX_ANSWER - 40) // max(len(found) + len(lines), 1)
+        leads = leads[:max(0, MAX_PLANS - len(found) - len(lines))]
+        each = (MAX_ANSWER - 40) // max(len(found) + len(lines) + len(leads), 1)
         lines += [compose.agency_duties(plan, lead, fresh, each) for plan, lead, fresh in found]
+        lines += [compose.agency_tasks(plan, [(t, c) for t in led if (c := registry.chunk_of(plan, t))], each)
+                  for plan, led in leads]
         if not lines:
             return None
         if len(lines) == 1:

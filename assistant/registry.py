@@ -69,7 +69,7 @@ class Registry:
                 if profile.countries and not any(country_in(c, f"{task.content} {task.lead} {task.cooperating}")
                                                  for c in profile.countries):
                     continue
-                chunk = self._chunk(plan, task)
+                chunk = self.chunk_of(plan, task)
                 if chunk is not None:
                     found.append(TaskMatch(plan, task, chunk, evidence.coverage(_task_text(task), ignore=countries)))
         found.sort(key=lambda m: (-m.score, m.plan.key, m.task.page))
@@ -106,7 +106,8 @@ class Registry:
         return any(plays(agency, value, self.places)
                    for agency in profile.agencies for values in wanted for value in values if value)
 
-    def _chunk(self, plan: Plan, task: Task) -> Chunk | None:
+    def chunk_of(self, plan: Plan, task: Task) -> Chunk | None:
+        """The smallest chunk that holds the task: what its line cites."""
         held = [c for c in self.chunks_of(plan.key) if c.holds(task.section) and c.kind != "outline"]
         return min(held, key=lambda c: len(c.text)) if held else None
 

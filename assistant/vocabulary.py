@@ -112,7 +112,8 @@ def content_words(text: str, english: bool = False) -> list[str]:
 # -- agencies and their shorthand ---------------------------------------------------------------
 def initialisms(name: str, places: frozenset[str]) -> set[str]:
     """SVHTTDL, VHTTDL, SVHTTVDL for "Sở Văn hóa, Thể thao và Du lịch" (place words left out)."""
-    words = [w for w in folded_words(_without_place(name, places)) if w not in places]
+    # Only a place that ends the name is left out: "Lao" of "Lao động" is a syllable of Lào Cai too.
+    words = folded_words(_without_place(name, places))
     if len(words) < 2:
         return set()
     small = {fold(w) for w in SMALL_WORDS}
@@ -128,6 +129,7 @@ def initialisms(name: str, places: frozenset[str]) -> set[str]:
 class Agency:
     name: str  # as a plan writes it
     core: frozenset[str]  # its folded words, place words aside: what a question must name
+    body: frozenset[str] = frozenset()  # the core without the kind of body ("Sở", "Phòng"): its field
 
 
 class AgencyNames:
@@ -145,14 +147,16 @@ class AgencyNames:
                     name = name.strip(" .;,")
                     if AGENCY_START.match(name) and len(name) < 90:
                         names.setdefault(_key(name, self.places), name)
-        self.agencies = [Agency(n, frozenset(w for w in folded_words(n) if w not in self.places
-                                             and w not in ADMIN_LEVELS)) for n in names.values()]
+        self.agencies = [_agency(n, self.places) for n in names.values()]
         self.shorthand: dict[str, str] = dict(ADMINISTRATIVE)
         vocabulary = {w for a in self.agencies for w in a.core}
         for agency in sorted(self.agencies, key=lambda a: len(a.name)):  # the shortest name wins a clash
+            full = _without_place(agency.name, self.places)
+            field = full.split(" ", 1)[1] if AGENCY_START.match(full) and " " in full else full
             for alias in initialisms(agency.name, self.places):
                 if alias not in vocabulary:
-                    self.shorthand.setdefault(alias, _without_place(agency.name, self.places))
+                    # "ldtbxh" names the field, whichever body has it: Sở of a province, Phòng of a district.
+                    self.shorthand.setdefault(alias, full if alias[0] == fold(full)[0] else field)
 
     def expand(self, question: str) -> tuple[str, str]:
         """The question with each shorthand word followed by its full form (for the search, which then
@@ -173,15 +177,25 @@ class AgencyNames:
         return "".join(out), "".join(replaced)
 
     def named(self, text: str) -> list[Agency]:
-        """Agencies every core word of which the text holds, longest first, none inside another found."""
+        """Agencies every core word of which the text holds, longest first, none inside another found;
+        a field named without the kind of body ("Lao động - Thương binh và Xã hội") names each body of it."""
         words = wordset(text)
         hits = [a for a in self.agencies if len(a.core) >= 2 and a.core <= words]
+        fields = {a.body for a in hits}
+        hits += [a for a in self.agencies if len(a.body) >= 3 and a.body <= words and a.body not in fields
+                 and a not in hits]
         hits.sort(key=lambda a: -len(a.core))
         kept: list[Agency] = []
         for agency in hits:
             if not any(agency.core < k.core for k in kept):
                 kept.append(agency)
         return kept
+
+
+def _agency(name: str, places: frozenset[str]) -> Agency:
+    core = frozenset(w for w in folded_words(name) if w not in places and w not in ADMIN_LEVELS)
+    kind = folded_words(name)[0] if AGENCY_START.match(name) else ""
+    return Agency(name, core, core - {kind} if kind else frozenset())
 
 
 def _key(name: str, places: frozenset[str]) -> str:

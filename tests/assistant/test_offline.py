@@ -116,3 +116,10 @@ def test_a_part_named_by_number_filters_the_tasks_with_a_kind_of_funding(sample_
     assert rows and all("Nguồn ngân sách nhà nước" in row for row in rows)
     assert all(c.section.startswith("Phụ lục › IV › ") for c in answer.citations)
     _check_citations(answer)
+
+
+def test_an_agency_with_no_duties_clause_is_answered_with_the_tasks_it_leads(sample_assistant):
+    answer = sample_assistant.ask("what does the Department of Planning and Investment have to do for cultural diplomacy?")
+    assert "Gia Lai" in answer.text and "Quảng Ngãi" in answer.text
+    assert "Dung Quất" in answer.text and len(answer.text) <= 800
+    _check_citations(answer)

@@ -114,3 +114,12 @@ def test_document_questions_about_the_title_and_the_basis(wide_profiler, questio
 ])
 def test_a_plan_described_by_what_it_implements_is_not_asked_for_its_basis(wide_profiler, question):
     assert not wide_profiler.run(question, "en" if "plan pls" in question else "vi").asks_document
+
+
+def test_shorthand_without_the_kind_of_body_names_every_body_of_that_field(wide_profiler):
+    # "lao" is a syllable of Lào Cai as well; only a place that ends a name is left out of its initials.
+    names = {a.name for a in wide_profiler.run("ldtbxh lam gi trong kh ngoai giao van hoa", "vi").agencies}
+    assert {"Phòng Lao động - Thương binh và Xã hội"} < names
+    assert any(n.startswith("Sở Lao động") for n in names)
+    only = {a.name for a in wide_profiler.run("so ldtbxh lam gi", "vi").agencies}
+    assert only and all(n.startswith("Sở Lao động") for n in only)
