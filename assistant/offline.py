@@ -18,7 +18,7 @@ from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, RANK_DECAY, Evidence, Unit, Weights, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
-from assistant.vocabulary import CITED_NUMBER, AgencyNames, content_words, fold, is_heading, plays, provinces_named, wordset
+from assistant.vocabulary import CITED_NUMBER, AgencyNames, content_words, fold, is_heading, mentions, plays, provinces_named, wordset
 from index.chunks import Chunk, chunk_plan, metadata_chunk
 from index.glossary import Glossary, glossary
 from index.lexical import LexicalIndex
@@ -173,6 +173,13 @@ class OfflineAnswerer:
         for country in profile.countries:
             if not any(country_in(country, c.text) for c in clauses):
                 return compose.abstain(nearby=best, reason="abstain_named", name=country)
+        if profile.agencies and profile.plans and len(scope) <= SCAN_PLANS:
+            # The plans asked about never name the agency asked about: they give it nothing to do.
+            places = self.vocabulary().agencies.places
+            if not any(mentions(c.text, a, places) for a in profile.agencies for c in clauses):
+                names = " / ".join(compose.name(a.name) for a in profile.agencies)
+                plans = ", ".join(compose.plan_name(p) for p in scope)
+                return compose.abstain(nearby=best, reason="abstain_agency", agency=names, plans=plans)
         return None
 
     def _weak(self, evidence: Evidence, best: Unit, retrieval: Retrieval) -> bool:

@@ -192,6 +192,19 @@ class AgencyNames:
         return kept
 
 
+def mentions(text: str, agency: Agency, places: frozenset[str]) -> bool:
+    """True when the text names the agency: its name in order (small words aside, so "Sở Thông tin -
+    Truyền thông" is "Sở Thông tin và Truyền thông") or its initials with the kind of body (SVHTTDL)."""
+    small = {fold(w) for w in SMALL_WORDS}
+    needle = " ".join(w for w in folded_words(_without_place(agency.name, places)) if w not in small)
+    words = [w for w in folded_words(text) if w not in small]
+    if f" {needle} " in f" {' '.join(words)} ":
+        return True
+    kind = fold(agency.name)[:1]
+    tokens = set(words)
+    return any(alias in tokens for alias in initialisms(agency.name, places) if alias.startswith(kind))
+
+
 def _agency(name: str, places: frozenset[str]) -> Agency:
     core = frozenset(w for w in folded_words(name) if w not in places and w not in ADMIN_LEVELS)
     kind = folded_words(name)[0] if AGENCY_START.match(name) else ""

@@ -123,3 +123,10 @@ def test_an_agency_with_no_duties_clause_is_answered_with_the_tasks_it_leads(sam
     assert "Gia Lai" in answer.text and "Quảng Ngãi" in answer.text
     assert "Dung Quất" in answer.text and len(answer.text) <= 800
     _check_citations(answer)
+
+
+def test_an_agency_the_plan_asked_about_never_names_is_declined(sample_assistant):
+    answer = sample_assistant.ask("Kế hoạch Quảng Ngãi 2018 giao Sở Lao động - Thương binh và Xã hội việc gì?")
+    assert answer.abstained and "không nhắc đến Sở Lao động" in answer.text
+    answer = sample_assistant.ask("Kế hoạch Hải Dương giao Sở Lao động - Thương binh và Xã hội việc gì?")
+    assert not answer.abstained and "Sở Lao động - Thương binh và Xã hội" in answer.text
