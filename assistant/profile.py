@@ -196,7 +196,7 @@ class Profiler:
         # In the plans of a place every clause is about it: its name and the plan's number tell none apart.
         # Nor does a year: it narrows the plans searched (the retriever), and a yearly plan writes it everywhere.
         cited = set(re.findall(r"\b(\d{4})\s*/\s*[a-z]", folded))  # "2013" of 2013/QĐ-TTg is no year
-        words = [w for w in words if w not in self.agencies.places and w not in self._number_words
+        words = [w for w in words if w not in self.agencies.place_syllables and w not in self._number_words
                  and (not re.fullmatch(r"(?:19|20)\d\d", w) or w in cited)]
         agencies = tuple(self.agencies.named(readable))
         time = time_asked(question)

@@ -138,8 +138,10 @@ class AgencyNames:
     Built once per version of the plan list (PlanStore.derived)."""
 
     def __init__(self, plans: tuple[Plan, ...]):
-        self.places = frozenset(w for p in plans for n in (p.metadata.province, p.metadata.district) if n
-                                for w in folded_words(n))
+        # Whole place names: a syllable of one ("lao" of Lào Cai) is also a word of many agency names.
+        self.places = frozenset(" ".join(folded_words(n)) for p in plans
+                                for n in (p.metadata.province, p.metadata.district) if n)
+        self.place_syllables = frozenset(w for name in self.places for w in name.split())
         names: dict[str, str] = {}
         for plan in plans:
             for task in plan.tasks:
@@ -206,19 +208,40 @@ def mentions(text: str, agency: Agency, places: frozenset[str]) -> bool:
 
 
 def _agency(name: str, places: frozenset[str]) -> Agency:
-    core = frozenset(w for w in folded_words(name) if w not in places and w not in ADMIN_LEVELS)
+    core = frozenset(w for w in _without_places(folded_words(name), places) if w not in ADMIN_LEVELS)
     kind = folded_words(name)[0] if AGENCY_START.match(name) else ""
     return Agency(name, core, core - {kind} if kind else frozenset())
 
 
 def _key(name: str, places: frozenset[str]) -> str:
-    return " ".join(w for w in folded_words(name) if w not in places)
+    return " ".join(_without_places(folded_words(name), places))
+
+
+def _without_places(words: list[str], places: frozenset[str]) -> list[str]:
+    """Folded words minus every place name in them (whole names of one to three syllables)."""
+    kept, i = [], 0
+    while i < len(words):
+        span = next((n for n in (3, 2, 1) if " ".join(words[i:i + n]) in places), 0)
+        if span:
+            i += span
+            continue
+        kept.append(words[i])
+        i += 1
+    return kept
 
 
 def _without_place(name: str, places: frozenset[str]) -> str:
+    """The name without the place and administrative level that end it ("… tỉnh Đắk Lắk")."""
     words = name.split()
-    while words and fold(words[-1]).strip(",.") in places | ADMIN_LEVELS:
-        words.pop()
+    while words:
+        tail = next((n for n in (3, 2, 1) if len(words) >= n
+                     and " ".join(fold(w).strip(",.") for w in words[-n:]) in places), 0)
+        if tail:
+            del words[-tail:]
+        elif fold(words[-1]).strip(",.") in ADMIN_LEVELS:
+            words.pop()
+        else:
+            break
     return " ".join(words)
 
 
@@ -229,7 +252,7 @@ def names_agency(text_words: frozenset[str], agency: str, places: frozenset[str]
     for part in re.split(r",|;|\bvà các\b", agency):
         if not AGENCY_START.match(part.strip()):
             continue
-        core = [w for w in folded_words(part) if w not in places and w not in ADMIN_LEVELS]
+        core = [w for w in _without_places(folded_words(part), places) if w not in ADMIN_LEVELS]
         if len(core) >= 2 and all(w in text_words for w in core):
             return True
     return False

@@ -27,7 +27,7 @@ class Glossary:
     def __init__(self, entries: list[GlossaryEntry]):
         self.entries = entries
         variants = sorted(((v, e) for e in entries for v in e.english), key=lambda ve: -len(ve[0]))
-        self._english = [(re.compile(rf"(?<![\w-]){re.escape(v)}(?![\w-])", re.I), e) for v, e in variants]
+        self._english = [(re.compile(rf"(?<![\w-]){re.escape(v)}(?!\w)", re.I), e) for v, e in variants]
         self._vietnamese = sorted(entries, key=lambda e: -len(e.vietnamese))
 
     @classmethod
