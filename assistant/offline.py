@@ -18,7 +18,7 @@ from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, RANK_DECAY, Evidence, Unit, Weights, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
-from assistant.vocabulary import CITED_NUMBER, AgencyNames, content_words, fold, is_heading, mentions, plays, provinces_named, wordset
+from assistant.vocabulary import CITED_NUMBER, DOCUMENT_KINDS, folded_words, AgencyNames, content_words, fold, is_heading, mentions, plays, provinces_named, wordset
 from index.chunks import Chunk, chunk_plan, metadata_chunk
 from index.glossary import Glossary, glossary
 from index.lexical import LexicalIndex
@@ -37,6 +37,7 @@ WARM_PLANS = 200  # plans chunked at start; the rest when a question first reach
 MIN_COVERAGE = 0.34
 SURE_RETRIEVAL = 0.75  # fused score (1.0 = first on both sides) from which retrieval alone is trusted
 DETAIL_COVERAGE = 0.5  # a unit this good that holds no value of a detail asked shows it is not given
+WHOLE_PART = 0.6  # a part's heading holding this share of the question's words is what the question asks for
 CLOSE_PLAN = 0.75  # another plan's best unit this close to the best gets a line of its own
 
 
@@ -105,7 +106,7 @@ class OfflineAnswerer:
         scope = self._scope(profile, retrieval)
         units = evidence.units(retrieval)
         best = evidence.best(units)
-        absent = self._absent(profile, retrieval, scope, compose, best)
+        absent = self._absent(profile, retrieval, scope, compose, evidence, units, best)
         if absent is not None:
             return absent
         if profile.asks_document:
@@ -127,8 +128,8 @@ class OfflineAnswerer:
             answer = self._task_fields(profile, scope, retrieval, evidence, registry, compose, items)
             if answer is not None:
                 return answer
-        if profile.section or profile.outline:
-            answer = self._section(profile, scope, retrieval, compose)
+        if profile.terms or profile.section:
+            answer = self._section(profile, scope, retrieval, evidence, compose)
             if answer is not None:
                 return answer
         if best is None:
@@ -150,7 +151,7 @@ class OfflineAnswerer:
 
     # -- declining ---------------------------------------------------------------------------------
     def _absent(self, profile: Profile, retrieval: Retrieval, scope: list[Plan], compose: Composer,
-                best: Unit | None) -> Answer | None:
+                evidence: Evidence, units: list[Unit], best: Unit | None) -> Answer | None:
         """An answer that declines, when something the question names is in no plan searched."""
         items = [i.chunk for i in retrieval.items]
         unseen_years = [y for y in retrieval.missing_years if not any(str(y) in c.text for c in items[:5])]
@@ -163,6 +164,14 @@ class OfflineAnswerer:
         for province in provinces_named(profile.question):
             if fold(province).removeprefix("thanh pho ") not in have:
                 return compose.abstain(reason="abstain_named", name=province)
+        cited = [n for n in profile.other_documents if n != "?" and n not in profile.other_plans]
+        if cited and not profile.numbered and profile.slot not in DOCUMENT_SLOTS:
+            # A document the plans only cite: beyond what the citing sentence says of it, nothing is here.
+            citing = next((u for u in units if all(fold(n) in fold(u.text) for n in cited)), None)
+            named = frozenset(folded_words(" ".join(cited))) | DOCUMENT_KINDS
+            if citing is None or profile.wants_long or profile.registry \
+                    or evidence.coverage(citing.text, ignore=named) < DETAIL_COVERAGE:
+                return compose.abstain(nearby=citing or best, reason="abstain_named", name=", ".join(cited))
         if profile.other_plans and not profile.numbered:
             # A plan that is not indexed: declined unless a plan cites it and only what it is, or when, is asked.
             citing = [u for u in (best,) if u is not None and all(fold(n) in fold(u.chunk.text) for n in profile.other_plans)]
@@ -239,16 +248,20 @@ class OfflineAnswerer:
 
     def _task_fields(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
                      registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:
-        plans = self._answering_plans(profile, scope, retrieval) if not profile.countries else scope
+        named = self._named_scope(profile, retrieval)
         # A partner country is a filter: every task with it is listed, not only those worded like the question.
-        matches = registry.with_country(profile, plans, evidence) if profile.countries else \
-            registry.best(profile, plans, evidence, items[:5])
+        if profile.countries:
+            matches = registry.with_country(profile, scope, evidence)
+        elif named or len(scope) > SCAN_PLANS:
+            matches = registry.best(profile, self._answering_plans(profile, scope, retrieval), evidence, items[:5])
+        else:  # no plan named: each plan that has the task answers
+            matches = registry.best_per_plan(profile, scope, evidence, items[:5], CLOSE_PLAN)
         matches = [m for m in matches if getattr(m.task, profile.slot, None) or profile.slot == "lead"]
         if not matches or (matches[0].score < MIN_COVERAGE and not profile.countries):
             return None
         top_unit = evidence.best(evidence.units(retrieval, 3))
         if top_unit is not None and not any(m.chunk.plan == top_unit.chunk.plan for m in matches) \
-                and not profile.countries:
+                and not profile.countries and len({m.plan.key for m in matches}) == 1:
             return None  # the best evidence is a clause of another plan, not a task row
         return compose.tasks(matches, profile.slot, long=profile.wants_long)
 
@@ -314,14 +327,18 @@ class OfflineAnswerer:
         return compose.listing("", lines, MAX_ANSWER)
 
     # -- a part of the plan ------------------------------------------------------------------------
-    def _section(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, compose: Composer) -> Answer | None:
-        """A part of a plan named by its number ("mục IV phụ lục") or, in a summary question, by its
-        heading's words ("tóm tắt phần tổ chức thực hiện"): its items, a line each."""
+    def _section(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
+                 compose: Composer) -> Answer | None:
+        """A part of a plan named by its number ("mục IV phụ lục"), or by its heading's words in a summary
+        question ("tóm tắt phần tổ chức thực hiện") or in one that asks for nothing else ("mục đích của
+        kế hoạch Hải Dương?"): its items, a line each."""
         if len(scope) > SCAN_PLANS:
             return None
         asked = wordset(profile.folded)
         found = [(plan, clause) for plan in scope
-                 if (clause := _part_asked(plan, profile.section, asked if profile.outline else None)) is not None]
+                 if (clause := _part_asked(plan, profile.section, asked)) is not None
+                 and (profile.section or profile.outline
+                      or (profile.slot is None and evidence.coverage(clause.heading) >= WHOLE_PART))]
         if not found or len(found) > MAX_PLANS or (len(found) > 1 and not self._named_scope(profile, retrieval)
                                                    and not profile.section):
             return None
@@ -377,13 +394,11 @@ class OfflineAnswerer:
 PARTS = ("section", "item", "appendix", "subitem")  # clause kinds a question can name as a part of the plan
 
 
-def _part_asked(plan: Plan, number: tuple[str, ...], asked: frozenset[str] | None) -> Clause | None:
-    """The part of the plan with this number, or (`asked`: the question's words) the most specific part
-    whose heading's every word of substance the question holds."""
+def _part_asked(plan: Plan, number: tuple[str, ...], asked: frozenset[str]) -> Clause | None:
+    """The part of the plan with this number, or the most specific part whose heading's every word of
+    substance the question (`asked`: its words) holds."""
     if number:
         return next((c for c in plan.clauses if c.path == number and c.kind in PARTS), None)
-    if asked is None:
-        return None
     best, size = None, 0
     for clause in plan.clauses:
         if clause.kind not in PARTS or len(clause.path) > 2:

@@ -83,7 +83,8 @@ _APPENDIX = re.compile(r"phu luc|appendix|annex")
 _COMPARE = re.compile(r"so sanh|khac nhau|giong nhau|\bcompare|difference|\bvs\b|versus|ca hai|both")
 _WHICH_PLANS = re.compile(r"(?:nhung|cac)? ?ke hoach nao|which (?:of the )?plans?|what plans?|in which plan|plans? (?:that|which) "
                           r"|cac ke hoach|tinh nao|which provinces?|nhung tinh|cac tinh")
-_REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|chuong trinh|su kien|tasks?|activit|events?|programs?|"
+_REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|chuong trinh|su kien|(?:nhung|cac) muc|muc nao|tasks?|items?|"
+                       r"activit|events?|programs?|"
                        r"programmes?|what (?:is|are) (?:due|planned|scheduled|happening)")
 _LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b")
 _REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|these|it|they|them|same)\b")

@@ -85,19 +85,34 @@ class Registry:
     def best(self, profile: Profile, plans: list[Plan], evidence: Evidence, held: list[Chunk]) -> list[TaskMatch]:
         """The tasks a who / when / funding question is about: those matching its words nearly as well as
         the best one; tasks in the retrieved chunks get a head start."""
-        matches = self.filtered(profile, plans, evidence)
-        if not matches:
+        ranked = self._ranked(profile, plans, evidence, held)
+        if not ranked or ranked[0][0] <= 0:
             return []
+        return [m for s, m in ranked if s >= CLOSE_TO_BEST * ranked[0][0]][:MAX_TASKS]
+
+    def best_per_plan(self, profile: Profile, plans: list[Plan], evidence: Evidence, held: list[Chunk],
+                      close: float) -> list[TaskMatch]:
+        """`best` within each plan whose best task is at least `close` of the best of all: a question
+        naming no plan is answered by every plan that has the task."""
+        ranked = self._ranked(profile, plans, evidence, held)
+        if not ranked or ranked[0][0] <= 0:
+            return []
+        by_plan: dict[str, list[tuple[float, TaskMatch]]] = {}
+        for score, match in ranked:
+            by_plan.setdefault(match.plan.key, []).append((score, match))
+        return [m for found in by_plan.values() if found[0][0] >= close * ranked[0][0]
+                for s, m in found if s >= CLOSE_TO_BEST * found[0][0]][:MAX_TASKS]
+
+    def _ranked(self, profile: Profile, plans: list[Plan], evidence: Evidence,
+                held: list[Chunk]) -> list[tuple[float, TaskMatch]]:
+        """Matches by score, those in the retrieved chunks with a head start, best first."""
         ranked = []
-        for m in matches:
+        for m in self.filtered(profile, plans, evidence):
             rank = next((i for i, c in enumerate(held) if c.holds(m.task.section)), None)
             bonus = 0.0 if rank is None else 0.25 * (1 - 0.15 * min(rank, 5))
             ranked.append((m.score + bonus, m))
         ranked.sort(key=lambda sm: -sm[0])
-        top = ranked[0][0]
-        if top <= 0:
-            return []
-        return [m for s, m in ranked if s >= CLOSE_TO_BEST * top][:MAX_TASKS]
+        return ranked
 
     def _agency_plays(self, task: Task, profile: Profile, role: str) -> bool:
         fields = {"lead": [task.lead, *task.lead_agencies],

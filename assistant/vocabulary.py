@@ -54,6 +54,9 @@ INSTRUCTION = re.compile(
     r"|\b(tra loi|answer|reply|respond)\b.{0,20}\b(rang|that|with)\b.{0,80}\b(moi|every|all|always|luon)\b",
     re.I)
 DOCUMENT_NUMBER = re.compile(r"\b(\d{1,5})\s*/\s*([A-ZĐ][A-ZĐa-zđ0-9-]*)")
+# The words that say what kind of document a number is ("Quyết định 979/QĐ-UBND"), folded.
+DOCUMENT_KINDS = frozenset("quyet dinh nghi thong tu cong van chi thi ke hoach kh decision resolution directive "
+                           "circular".split())
 # A document cited by its number as the plans write it: "số 2013/QĐ-TTg", "số 07-QC/TU", "số 603/KH- UBND".
 CITED_NUMBER = re.compile(r"\bsố\s+[\w.-]*\d[\w.-]*\s*/\s*[\w/.-]+", re.I)
 

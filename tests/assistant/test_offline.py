@@ -130,3 +130,17 @@ def test_an_agency_the_plan_asked_about_never_names_is_declined(sample_assistant
     assert answer.abstained and "không nhắc đến Sở Lao động" in answer.text
     answer = sample_assistant.ask("Kế hoạch Hải Dương giao Sở Lao động - Thương binh và Xã hội việc gì?")
     assert not answer.abstained and "Sở Lao động - Thương binh và Xã hội" in answer.text
+
+
+def test_a_who_question_naming_no_plan_is_answered_by_each_plan_with_the_task(sample_assistant):
+    answer = sample_assistant.ask("ai to chuc gap mat kieu bao dip tet")
+    rows = [line for line in answer.text.split("\n") if line.startswith("- ")]
+    assert any(row.startswith("- (Đắk Lắk)") for row in rows) and any(row.startswith("- (Quảng Ngãi)") for row in rows)
+    assert "Hội Thân nhân kiều bào" in answer.text  # "who" gives the cooperating agencies too
+    _check_citations(answer)
+
+
+def test_a_document_only_cited_is_not_answered_for(sample_assistant):
+    answer = sample_assistant.ask("Quyết định 979/QĐ-UBND năm 2014 của Quảng Ngãi giao chỉ tiêu cụ thể nào cho từng sở?")
+    assert answer.abstained and "979/QĐ-UBND" in answer.text
+    assert not sample_assistant.ask("Kế hoạch Quảng Ngãi 2018 căn cứ quyết định nào?").abstained
