@@ -23,6 +23,7 @@ MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
 MAX_LONG_ANSWER = 1150  # and 1,200 for a purpose, 1,500 for a list or summary
 MAX_TABLE = 1400  # a list of tasks asked for, a row each (the contract allows 1,500 for a list)
 MAX_ROWS = 12  # tasks listed in one answer; the Tasks tab has the rest
+MAX_ROW = 200  # of what a task is, in a row of a list; the Tasks tab has the whole row
 MIN_CUT = 80  # room for the start of one more line in a quote, below which none is begun
 MAX_SHORT_ROWS = 4  # in an answer to a question that asked for one thing
 _ABOUT = re.compile(r"\s(?:về|phê duyệt|ban hành|triển khai|hướng dẫn|quy định)\s")
@@ -127,14 +128,17 @@ class Composer:
         task = match.task
         start = match.chunk.text.find(task.content[:40])
         n = self.cite(match.chunk, [Unit(match.chunk, start, len(match.chunk.text), 0)] if start > 0 else None)
-        wanted = "cooperating" if slot == "lead" else slot
+        wanted = {"lead": "cooperating", "amount": "funding"}.get(slot or "", slot)
         field = wanted if wanted in ("cooperating", "funding") and getattr(task, wanted) else "time"
         value = getattr(task, field) or "—"
-        tail = self.t["row_tail"].format(lead=self.name(task.lead) or "—", n=n,
-                                         field=self.t[f"label_{field}"], value=self.name(value))
+        if slot in ("time", "funding", "amount"):  # when or how it is paid for was asked, not who
+            tail = self.t["row_field"].format(n=n, field=self.t[f"label_{field}"], value=self.name(value))
+        else:
+            tail = self.t["row_tail"].format(lead=self.name(task.lead) or "—", n=n,
+                                             field=self.t[f"label_{field}"], value=self.name(value))
         meta = match.plan.metadata
         where = f"({meta.district or meta.province or match.plan.key}) " if several else ""
-        return f"- {where}{clip(task.content, max(50, room - len(tail) - len(where)))}{tail}"
+        return f"- {where}{clip(task.content, max(50, min(MAX_ROW, room - len(tail) - len(where))))}{tail}"
 
     def agency_duties(self, plan: Plan, agency: str, units: list[Unit], budget: int) -> str:
         """The agency's duties; when they do not all fit, each is shortened rather than any left out."""

@@ -18,6 +18,7 @@ from index.retriever import Retrieval
 
 EVIDENCE_CHUNKS = 8  # retrieved chunks whose units are weighed
 RANK_DECAY = 0.12  # how much each rank down costs a unit, against its share of the question's words
+MIN_READABLE = 0.25  # the rank decay grows up to fourfold as fewer of the question's words can be read
 CONTEXT_WEIGHT = 0.4  # a follow-up's carried words count this much of the question's own
 
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ|nghìn|VNĐ|VND|USD|\$)", re.I)
@@ -73,6 +74,10 @@ class Evidence:
         self.main = {w: weights.of(w) for w in known}
         self.context = {w: CONTEXT_WEIGHT * weights.of(w) for w in profile.context_terms if w in weights.idf}
         self.total = sum(self.main.values()) + sum(self.context.values())
+        # An English question's words are mostly not in the plans: what its words can tell is little, and
+        # retrieval (dense similarity reads English against Vietnamese) is trusted more.
+        readable = len(known) / len(profile.terms) if profile.terms else 1.0
+        self.rank_decay = RANK_DECAY / max(readable, MIN_READABLE)
 
     def coverage(self, text: str, ignore: frozenset[str] = frozenset()) -> float:
         """Share of the question's weight found in the text (1.0 when the question has no words to weigh);
@@ -89,7 +94,7 @@ class Evidence:
         heading = unit.chunk.text.split("\n", 1)[0]
         own = self.coverage(unit.text)
         around = self.coverage(f"{unit.text} {heading} {unit.chunk.section}")
-        return 0.7 * own + 0.3 * around - RANK_DECAY * unit.rank
+        return 0.7 * own + 0.3 * around - self.rank_decay * unit.rank
 
     def units(self, retrieval: Retrieval, chunks: int = EVIDENCE_CHUNKS) -> list[Unit]:
         """Every unit of the top chunks (the document-information chunk only for document questions)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.answers import Answer
 from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
-from assistant.evidence import EVIDENCE_CHUNKS, RANK_DECAY, Evidence, Unit, Weights, units_of
+from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
 from assistant.vocabulary import CITED_NUMBER, DOCUMENT_KINDS, folded_words, AgencyNames, content_words, fold, is_heading, mentions, plays, provinces_named, wordset
@@ -372,7 +372,7 @@ class OfflineAnswerer:
             by_plan.setdefault(unit.chunk.plan, unit)
         top = evidence.unit_score(best)
         limit = MAX_WHICH_PLANS if profile.which_plans else MAX_PLANS
-        close = CLOSE_PLAN * top if not profile.which_plans else top - RANK_DECAY * EVIDENCE_CHUNKS - 0.15
+        close = CLOSE_PLAN * top if not profile.which_plans else top - evidence.rank_decay * EVIDENCE_CHUNKS - 0.15
         chosen = [u for u in by_plan.values()
                   if evidence.unit_score(u) >= close and evidence.coverage(u.text) >= MIN_COVERAGE][:limit]
         if len(chosen) <= 1:
