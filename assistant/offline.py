@@ -38,7 +38,8 @@ MIN_COVERAGE = 0.34
 SURE_RETRIEVAL = 0.75  # fused score (1.0 = first on both sides) from which retrieval alone is trusted
 DETAIL_COVERAGE = 0.5  # a unit this good that holds no value of a detail asked shows it is not given
 WHOLE_PART = 0.6  # a part's heading holding this share of the question's words is what the question asks for
-CLOSE_PLAN = 0.75  # another plan's best unit this close to the best gets a line of its own
+CLOSE_PLAN = 0.75
+ASKED_VALUES = DETAIL_SLOTS | {"time"}  # quoted only from a unit that states one  # another plan's best unit this close to the best gets a line of its own
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class OfflineAnswerer:
             return compose.abstain()
         if self._weak(evidence, best, retrieval):
             return compose.abstain(nearby=best)
-        if (profile.slot in DETAIL_SLOTS or profile.slot == "time") and not self._detail_given(evidence, units, profile):
+        if profile.slot in ASKED_VALUES and not self._detail_given(evidence, units, profile):
             reason = f"abstain_detail_{profile.slot}"
             return compose.abstain(nearby=best, reason=reason if reason in compose.t else "abstain_detail")
         return self._quote(profile, retrieval, scope, evidence, units, best, compose)
@@ -200,7 +201,7 @@ class OfflineAnswerer:
     def _detail_given(self, evidence: Evidence, units: list[Unit], profile: Profile) -> bool:
         """True when a good unit states a value of the detail asked (an amount, a place ...)."""
         good = [u for u in units if u.rank < 4 and evidence.coverage(u.text) >= DETAIL_COVERAGE * 0.6]
-        return any(evidence.holds_value(u.text, profile.slot) for u in good or units[:6])
+        return any(evidence.holds_value(f"{_heading_above(u)} {u.text}", profile.slot) for u in good or units[:6])
 
     # -- what the plan says about itself -----------------------------------------------------------
     def _document(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, compose: Composer) -> Answer:
@@ -413,3 +414,9 @@ def _items(plan: Plan, part: Clause) -> list[Clause]:
     """The clauses one level under a part, in the plan's order."""
     depth = len(part.path)
     return [c for c in plan.clauses if len(c.path) == depth + 1 and c.path[:depth] == part.path]
+
+
+def _heading_above(unit: Unit) -> str:
+    """The nearest heading above the unit in its chunk ("4. Sở Kế hoạch và Đầu tư"): whose duty it is."""
+    above = [line for line in unit.chunk.text[:unit.start].split("\n") if is_heading(line)]
+    return above[-1] if above else ""

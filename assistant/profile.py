@@ -56,12 +56,12 @@ SLOTS: tuple[tuple[str, str], ...] = (
     ("cooperating", r"phoi hop|cung voi|ho tro|cooperat|coordinat|support|assist|help|work(?:s|ing)? with|"
                     r"together with|partner agenc"),
     ("lead", r"chu tri|phu trach|dau moi|dam nhiem|duoc giao|giao cho|co quan nao|don vi nao|\bso nao|phong nao|"
-             r"\bban nao|\bhoi nao|\bai\b|\bwho\b|which (?:agency|office|department|unit|body|organi[sz]ation|group)|"
+             r"\bban nao|\bhoi nao|(?<!voi )(?<!nhung )(?<!cho )\bai\b|\bwho\b|which (?:agency|office|department|unit|body|organi[sz]ation|group)|"
              r"in charge|\bleads?\b|\bleading\b|responsible|\bruns?\b|organi[sz]es?|handles?"),
     ("time", r"khi nao|thoi gian|bao gio|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"
              r"what month|which month|what time|deadline|\bdue\b|timeline|schedule|how long|what year"),
     ("venue", r"\bdia diem|noi to chuc|\bvenue|\blocation|\btai dau\b"),
-    ("duties", r"trach nhiem|nhiem vu (?:gi|nao|cua)|lam gi|phai lam|lam nhung gi|nhung viec|viec gi|can lam|"
+    ("duties", r"trach nhiem|vai tro|nhiem vu (?:gi|nao|cua)|lam gi|phai lam|lam nhung gi|nhung viec|viec gi|can lam|"
                r"\bduties|\bduty\b|responsibilit|what (?:must|should|does|do|will|did) .{0,60}\bdo\b|\brole\b|"
                r"tasks? (?:of|for)|\bjob\b|assigned"),
 )
