@@ -113,7 +113,7 @@ class OfflineAnswerer:
         if profile.asks_document:
             return self._document(profile, scope, retrieval, compose)
         registry = Registry(self.chunks, self.vocabulary().agencies.places)
-        if profile.registry:
+        if profile.registry and profile.slot not in DETAIL_SLOTS - {"count"}:  # rows give no venue or amount
             answer = self._registry(profile, scope, evidence, registry, compose)
             if answer is not None:
                 return answer
@@ -165,19 +165,17 @@ class OfflineAnswerer:
         for province in provinces_named(profile.question):
             if fold(province).removeprefix("thanh pho ") not in have:
                 return compose.abstain(reason="abstain_named", name=province)
-        cited = [n for n in profile.other_documents if n != "?" and n not in profile.other_plans]
-        if cited and not profile.numbered and profile.slot not in DOCUMENT_SLOTS:
-            # A document the plans only cite: beyond what the citing sentence says of it, nothing is here.
-            citing = next((u for u in units if all(fold(n) in fold(u.text) for n in cited)), None)
+        cited = [n for n in profile.other_documents if n != "?"]
+        if cited and not profile.numbered and not profile.which_plans:  # "which plans implement X?" is about plans
+            # A document (or plan) that is not indexed, only cited: what it is or when it was issued may be
+            # in the citing sentence; anything else about it is not here.
+            citing = next((u for u in units if all(fold(n) in fold(u.chunk.text) for n in cited)), None)
             named = frozenset(folded_words(" ".join(cited))) | DOCUMENT_KINDS
-            if citing is None or profile.wants_long or profile.registry \
-                    or evidence.coverage(citing.text, ignore=named) < DETAIL_COVERAGE:
+            beyond = profile.slot not in DOCUMENT_SLOTS and (
+                profile.wants_long or profile.registry or citing is None
+                or evidence.coverage(citing.text, ignore=named) < DETAIL_COVERAGE)
+            if citing is None or beyond:
                 return compose.abstain(nearby=citing or best, reason="abstain_named", name=", ".join(cited))
-        if profile.other_plans and not profile.numbered:
-            # A plan that is not indexed: declined unless a plan cites it and only what it is, or when, is asked.
-            citing = [u for u in (best,) if u is not None and all(fold(n) in fold(u.chunk.text) for n in profile.other_plans)]
-            if not citing or profile.wants_long or profile.registry:
-                return compose.abstain(nearby=best, reason="abstain_named", name=", ".join(profile.other_plans))
         # Every clause of a few plans is read; over many, the retrieved ones (retrieval favours the name).
         clauses = [c for plan in scope for c in self.chunks(plan.key)] if len(scope) <= SCAN_PLANS else items
         for country in profile.countries:

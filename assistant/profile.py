@@ -33,7 +33,8 @@ SLOTS: tuple[tuple[str, str], ...] = (
               r"la ke hoach (?:gi|ve gi)|ten (?:cua )?(?:ke hoach|van ban)|trich yeu|\btitle\b|"
               r"(?:is it|is this|is that|is the) (?:a )?plan (?:for|about|on)\b|plan (?:for|about) what|"
               r"what (?:is|'s) (?:the |this |that )?plan (?:\S+ )?(?:for|about|called|titled)|what is it called"),
-    ("basis", r"can cu (?:(?:vao|la|theo)\s)?(?:nhung |cac )?(?:van ban|quyet dinh|nghi quyet|chi thi|gi\b|nao\b)|"
+    ("basis", r"can cu (?:(?:vao|la|theo)\s)?(?:nhung |cac )?(?:van ban|quyet dinh|nghi quyet|chi thi|ke hoach|\bkh\b|"
+              r"gi\b|nao\b)|"
               r"(?:dua tren|tren co so|theo) (?:van ban|quyet dinh)? ?(?:nao|gi)\b|"
               r"(?:trien khai|thuc hien|cu the hoa) (?:quyet dinh|nghi quyet|chi thi|van ban) (?:nao|gi|so may)|"
               r"\bimplements? (?:which|what)|\bbased on\b|legal basis|\bits basis|"
@@ -41,7 +42,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
               r"(?:does|do|did|is|are|it|they|each)\b"),
     ("horizon", r"den nam nao|giai doan nao|thoi han (?:cua )?(?:ke hoach|chien luoc)|horizon|until (?:what|which) year|"
                 r"through (?:what|which) year|to what year|time ?frame of (?:the|this) plan"),
-    ("contact", r"so dien thoai|dien thoai|hotline|e-?mail|phone|contact|lien he|lien lac|website nao|dia chi|"
+    ("contact", r"so dien thoai|dien thoai|hotline|e-?mail|phone|contact(?! point| body| agency| office)|lien he|lien lac|website nao|dia chi|"
                 r"web address|\burl\b|website address|trang web nao"),
     ("sanction", r"xu ly (?:ky luat|vi pham|the nao|ra sao|nhu the nao)|bi xu ly|ky luat|che tai|xu phat|"
                  r"penalt|sanction|punish|disciplin"),
@@ -57,7 +58,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
                     r"together with|partner agenc"),
     ("lead", r"chu tri|phu trach|dau moi|dam nhiem|duoc giao|giao cho|co quan nao|don vi nao|\bso nao|phong nao|"
              r"\bban nao|\bhoi nao|(?<!voi )(?<!nhung )(?<!cho )\bai\b|\bwho\b|which (?:agency|office|department|unit|body|organi[sz]ation|group)|"
-             r"in charge|\bleads?\b|\bleading\b|responsible|\bruns?\b|organi[sz]es?|handles?"),
+             r"in charge|contact point|focal point|\bleads?\b|\bleading\b|responsible|\bruns?\b|organi[sz]es?|handles?"),
     ("time", r"khi nao|thoi gian|bao gio|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"
              r"what month|which month|what time|deadline|\bdue\b|timeline|schedule|how long|what year"),
     ("venue", r"\bdia diem|noi to chuc|\bvenue|\blocation|\btai dau\b"),
@@ -88,6 +89,7 @@ _REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|chuong trinh|su kien|(?:nhung|c
                        r"programmes?|what (?:is|are) (?:due|planned|scheduled|happening)")
 _LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b")
 _REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|these|it|they|them|same)\b")
+_TYPED_NUMBER = re.compile(DOCUMENT_NUMBER.pattern, re.I)  # "1908/kh-ubnd" as typed in chat
 # "(ko phai Dak Lak)", "not Hanoi's": a place named to say it is not the one meant (two syllables at most).
 _NOT_MEANT = re.compile(r"\b(?:khong phai|ko phai|k phai|chu khong|not|rather than|instead of|ngoai tru)\s+"
                         r"(?:(?:cua|la|the|of|kh|ke hoach)\s+)*\w+(?:\s+\w+)?")
@@ -181,7 +183,7 @@ class Profiler:
         slot = asks[0] if asks else None
         if slot in ("funding", "time", "lead") and "duties" in asks and self.agencies.named(readable):
             slot = "duties"  # "Sở Tài chính làm gì về kinh phí?": the agency's duties, about funding
-        others = tuple(n for n in (f"{a}/{b}" for a, b in DOCUMENT_NUMBER.findall(question))
+        others = tuple(n for n in (f"{a}/{b}" for a, b in _TYPED_NUMBER.findall(question))
                        if fold(n).replace(" ", "") not in self._own_numbers)
         if slot in DOCUMENT_SLOTS and not others and _OTHER_DOCUMENT.search(folded) and slot not in ("number", "basis"):
             others = ("?",)  # "who issued Quyết định ..." is about a cited document, not the plan itself
@@ -211,7 +213,9 @@ class Profiler:
             plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, time=time,
             terms=tuple(words), wants_long=bool(_LONG.search(folded)), compare=bool(_COMPARE.search(folded)),
             outline=bool(_OUTLINE.search(folded)), section=section, funding=funding,
-            which_plans=bool(_WHICH_PLANS.search(folded)), registry=registry, other_documents=others,
+            # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents one plan cites, not which plans.
+            which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and numbered),
+            registry=registry, other_documents=others,
             other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
             refers_back=bool(_REFERS_BACK.search(fold(question))))
         return self._follow(profile, previous) if previous and previous.profile else profile

@@ -123,3 +123,18 @@ def test_shorthand_without_the_kind_of_body_names_every_body_of_that_field(wide_
     assert any(n.startswith("Sở Lao động") for n in names)
     only = {a.name for a in wide_profiler.run("so ldtbxh lam gi", "vi").agencies}
     assert only and all(n.startswith("Sở Lao động") for n in only)
+
+
+def test_a_document_number_typed_in_lower_case_is_a_cited_document(wide_profiler):
+    profile = wide_profiler.run("kh 1908/kh-ubnd cua gia lai co nhung nhiem vu cu the nao?", "vi")
+    assert profile.other_plans == ("1908/kh-ubnd",)
+    assert wide_profiler.run("kh 34/kh-ubnd ban hanh ngay nao", "vi").other_documents == ()
+
+
+def test_the_plans_a_named_plan_cites_are_its_basis(wide_profiler):
+    profile = wide_profiler.run("kh 34 dak lak can cu vao nhung ke hoach nao?", "vi")
+    assert profile.slot == "basis" and profile.asks_document and not profile.which_plans
+
+
+def test_a_contact_point_is_who_leads_not_a_phone_number(wide_profiler):
+    assert wide_profiler.run("hai duong - who is the contact point with the Foreign Ministry?", "en").slot == "lead"
