@@ -18,7 +18,8 @@ from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
-from assistant.vocabulary import CITED_NUMBER, DOCUMENT_KINDS, folded_words, AgencyNames, content_words, fold, is_heading, mentions, plays, provinces_named, wordset
+from assistant.vocabulary import (CITED_NUMBER, DOCUMENT_KINDS, AgencyNames, content_words, fold, folded_words,
+                                  is_heading, mentions, plays, provinces_named, wordset)
 from index.chunks import Chunk, chunk_plan, metadata_chunk
 from index.glossary import Glossary, glossary
 from index.lexical import LexicalIndex
@@ -30,7 +31,7 @@ from ingest.structure import PREAMBLE
 _MORE = re.compile(r"\bnua\b|\bkhac\b|\bother\b|\belse\b|\bmore\b|\bcon gi\b|\bbesides\b")
 MAX_PLANS = 3  # plans given a line each when the question names none
 MAX_WHICH_PLANS = 8
-SCAN_PLANS = 50  # up to this many plans, "which plans ..." reads every clause of each
+SCAN_PLANS = 50  # up to this many plans, a question naming none reads every clause of each
 WARM_PLANS = 200  # plans chunked at start; the rest when a question first reaches them
 # Calibrated on data/eval/tuning.jsonl only (bench/split.py): below this share of the question's
 # rarity-weighted words, and with retrieval unsure too, the best unit is not evidence.
@@ -38,8 +39,8 @@ MIN_COVERAGE = 0.34
 SURE_RETRIEVAL = 0.75  # fused score (1.0 = first on both sides) from which retrieval alone is trusted
 DETAIL_COVERAGE = 0.5  # a unit this good that holds no value of a detail asked shows it is not given
 WHOLE_PART = 0.6  # a part's heading holding this share of the question's words is what the question asks for
-CLOSE_PLAN = 0.75
-ASKED_VALUES = DETAIL_SLOTS | {"time"}  # quoted only from a unit that states one  # another plan's best unit this close to the best gets a line of its own
+CLOSE_PLAN = 0.75  # another plan's best unit this close to the best gets a line of its own
+ASKED_VALUES = DETAIL_SLOTS | {"time"}  # quoted only from a unit that states one
 
 
 @dataclass(frozen=True)
@@ -302,7 +303,8 @@ class OfflineAnswerer:
             task = max(tasks, key=lambda t: len(t.lead))
             chunks = [c for c in self.chunks(plan.key) if c.holds(task.section) and c.kind != "outline"]
             units = [u for c in chunks for u in units_of(c) if u.text.strip() in task.content
-                     and not (is_heading(u.text) and len(u.text) < 100 and any(plays(a, u.text, places) for a in wanted))]
+                     and not (is_heading(u.text) and len(u.text) < 100
+                              and any(plays(a, u.text, places) for a in wanted))]
             units = list({(u.chunk.id, u.start): u for u in units}.values())
             if role_asked(profile) == "cooperating":
                 units = [u for u in units if "phối hợp" in u.text.lower()] or units

@@ -76,7 +76,8 @@ _LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|"
                    r"noi gi|de cap|mention")
 # A summary of a part of the plan: its items are the answer, each in a line.
 _OUTLINE = re.compile(r"tom tat|tong quan|summar|overview|rundown|outline|gom (?:nhung )?(?:gi|noi dung|muc|phan)|"
-                      r"bao gom nhung|co nhung (?:noi dung|muc|phan|gi)|noi dung (?:chinh|gi)|moi (?:don vi|so|co quan)|"
+                      r"bao gom nhung|co nhung (?:noi dung|muc|phan|gi)|noi dung (?:chinh|gi)|"
+                      r"moi (?:don vi|so|co quan)|"
                       r"main (?:points|contents|parts)|what(?:'s| is) in\b")
 # "mục IV phụ lục", "section 2.3", "phần V": a part of the plan named by its number.
 _SECTION = re.compile(r"\b(?:muc|phan|section|part|chapter|chuong)\s+([ivx]{1,4}|\d{1,2}(?:\.\d{1,2})?)\b")

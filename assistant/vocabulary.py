@@ -284,7 +284,8 @@ def country_named(name: str, question: str) -> bool:
 # -- where the money comes from -------------------------------------------------------------------
 # Each kind of funding a task's cell gives (folded), and how a question names it.
 FUNDING_SOURCES: tuple[tuple[str, re.Pattern], ...] = (
-    ("xa hoi hoa", re.compile(r"xa hoi hoa|sociali[sz]|non-state|private (?:funds|sources|money|contributions)|sponsor")),
+    ("xa hoi hoa", re.compile(r"xa hoi hoa|sociali[sz]|non-state|sponsor|"
+                              r"private (?:funds|sources|money|contributions)")),
     ("khong phat sinh", re.compile(r"khong phat sinh|khong ton kinh phi|no cost|costs? nothing|free of charge|"
                                    r"without (?:any )?(?:cost|funding)|no (?:extra )?(?:funding|money) needed")),
     ("ngan sach", re.compile(r"ngan sach (?:nha nuoc|dia phuong|tinh|huyen)|nguon ngan sach|state budget|state funds|"
