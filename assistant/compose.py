@@ -8,11 +8,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.answers import Answer, Citation, cite
-from assistant.evidence import Unit
+from assistant.evidence import Unit, heading_above
 from assistant.profile import Turn
 from assistant.registry import TaskMatch
 from assistant.vocabulary import CITED_NUMBER, fold, is_heading, is_instruction, sentences
-from index.chunks import Chunk
+from index.chunks import Chunk, smallest_holding
 from index.glossary import Glossary
 from index.plans import PlanStore
 from index.retriever import Retrieval
@@ -157,8 +157,7 @@ class Composer:
     def outline(self, plan: Plan, part: Clause, items: list[Clause], chunks: list[Chunk], budget: int) -> str:
         """A part of the plan as its items, each cut to an equal share; a part with no items, its text."""
         def chunk_of(clause: Clause) -> Chunk | None:
-            held = [c for c in chunks if c.holds(clause.label) and c.kind != "outline"]
-            return min(held, key=lambda c: len(c.text)) if held else None
+            return smallest_holding(chunks, clause.label)
         name = self.plan_name(plan)
         head = self.t["outline"].format(plan=name, section=part.label, heading=part.heading.strip(" :"),
                                         count=len(items))
@@ -287,8 +286,8 @@ def window(best: Unit, budget: int) -> list[Unit]:
         size += len(units[j].text)
     chosen.sort(key=lambda u: u.start)
     # The nearest heading above says whose duty or which activity this is; the chunk's first line too.
-    above = [u for u in units if u.start < chosen[0].start and is_heading(u.text)]
-    for head in ([above[-1]] if above else []) + [units[0]]:
+    above = heading_above(chosen[0])
+    for head in ([above] if above else []) + [units[0]]:
         if head not in chosen and is_heading(head.text) and size + len(head.text) <= budget:
             chosen.insert(0, head)
             size += len(head.text)

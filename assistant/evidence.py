@@ -52,6 +52,13 @@ def units_of(chunk: Chunk, rank: int = 0) -> list[Unit]:
     return [Unit(chunk, a, b, rank) for a, b in sentences(chunk.text)]
 
 
+def heading_above(unit: Unit) -> Unit | None:
+    """The nearest heading above the unit in its chunk ("4. Sở Kế hoạch và Đầu tư"): whose duty or which
+    activity the unit is."""
+    above = [u for u in units_of(unit.chunk, unit.rank) if u.start < unit.start and is_heading(u.text)]
+    return above[-1] if above else None
+
+
 class Weights:
     """Rarity of each folded syllable in the store (idf): rare words decide what a question is about."""
 

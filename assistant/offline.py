@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from assistant.answers import Answer
 from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
-from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, units_of
+from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading_above, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
 from assistant.vocabulary import (CITED_NUMBER, DOCUMENT_KINDS, AgencyNames, content_words, fold, folded_words,
                                   is_heading, mentions, plays, provinces_named, wordset)
-from index.chunks import Chunk, chunk_plan, metadata_chunk
+from index.chunks import Chunk, chunk_plan, holding, metadata_chunk
 from index.glossary import Glossary, glossary
 from index.lexical import LexicalIndex
 from index.plans import PlanStore
@@ -64,11 +64,13 @@ class OfflineAnswerer:
 
     # -- reading the question ----------------------------------------------------------------------
     def vocabulary(self) -> _Vocabulary:
-        def build(plans: tuple[Plan, ...]) -> _Vocabulary:
-            agencies = AgencyNames(plans)
-            places = frozenset(fold(n) for p in plans for n in (p.metadata.province, p.metadata.district) if n)
-            return _Vocabulary(agencies, Profiler(plans, agencies, self.glossary), places)
-        return self.plans.derived(build)
+        # A bound method is the same cache key at every call; a function defined here would be a new one.
+        return self.plans.derived(self._build_vocabulary)
+
+    def _build_vocabulary(self, plans: tuple[Plan, ...]) -> _Vocabulary:
+        agencies = AgencyNames(plans)
+        places = frozenset(fold(n) for p in plans for n in (p.metadata.province, p.metadata.district) if n)
+        return _Vocabulary(agencies, Profiler(plans, agencies, self.glossary), places)
 
     def profile(self, question: str, language: str, previous: Turn | None = None) -> Profile:
         return self.vocabulary().profiler.run(question, language, previous)
@@ -200,7 +202,8 @@ class OfflineAnswerer:
     def _detail_given(self, evidence: Evidence, units: list[Unit], profile: Profile) -> bool:
         """True when a good unit states a value of the detail asked (an amount, a place ...)."""
         good = [u for u in units if u.rank < 4 and evidence.coverage(u.text) >= DETAIL_COVERAGE * 0.6]
-        return any(evidence.holds_value(f"{_heading_above(u)} {u.text}", profile.slot) for u in good or units[:6])
+        return any(evidence.holds_value(f"{head.text if (head := heading_above(u)) else ''} {u.text}", profile.slot)
+                   for u in good or units[:6])
 
     # -- what the plan says about itself -----------------------------------------------------------
     def _document(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, compose: Composer) -> Answer:
@@ -301,7 +304,7 @@ class OfflineAnswerer:
                     leads.append((plan, led))
                 continue
             task = max(tasks, key=lambda t: len(t.lead))
-            chunks = [c for c in self.chunks(plan.key) if c.holds(task.section) and c.kind != "outline"]
+            chunks = holding(self.chunks(plan.key), task.section)
             units = [u for c in chunks for u in units_of(c) if u.text.strip() in task.content
                      and not (is_heading(u.text) and len(u.text) < 100
                               and any(plays(a, u.text, places) for a in wanted))]
@@ -415,8 +418,3 @@ def _items(plan: Plan, part: Clause) -> list[Clause]:
     depth = len(part.path)
     return [c for c in plan.clauses if len(c.path) == depth + 1 and c.path[:depth] == part.path]
 
-
-def _heading_above(unit: Unit) -> str:
-    """The nearest heading above the unit in its chunk ("4. Sở Kế hoạch và Đầu tư"): whose duty it is."""
-    above = [line for line in unit.chunk.text[:unit.start].split("\n") if is_heading(line)]
-    return above[-1] if above else ""

@@ -10,7 +10,7 @@ from assistant.evidence import Evidence
 from assistant.profile import Profile
 from assistant.vocabulary import country_named, fold, folded_words, months_of, plays
 from ingest.records import PATH_SEPARATOR
-from index.chunks import Chunk
+from index.chunks import Chunk, smallest_holding
 from ingest import Plan, Task
 
 TASK_SOURCES = ("appendix", "assignment")  # rows of work; responsibility clauses are an agency's duties
@@ -123,8 +123,7 @@ class Registry:
 
     def chunk_of(self, plan: Plan, task: Task) -> Chunk | None:
         """The smallest chunk that holds the task: what its line cites."""
-        held = [c for c in self.chunks_of(plan.key) if c.holds(task.section) and c.kind != "outline"]
-        return min(held, key=lambda c: len(c.text)) if held else None
+        return smallest_holding(self.chunks_of(plan.key), task.section)
 
 
 def _task_text(task: Task) -> str:

@@ -98,6 +98,15 @@ def chunk_plan(plan: Plan) -> list[Chunk]:
     return _unique(chunks)
 
 
+def holding(chunks: list[Chunk], label: str) -> list[Chunk]:
+    """The chunks that hold the clause at `label` (or part of it), outlines aside: what a line about it cites."""
+    return [c for c in chunks if c.holds(label) and c.kind != "outline"]
+
+
+def smallest_holding(chunks: list[Chunk], label: str) -> Chunk | None:
+    return min(holding(chunks, label), key=lambda c: len(c.text), default=None)
+
+
 def metadata_chunk(plan: Plan) -> Chunk:
     """The chunk that states the plan's number, date, issuer and signer."""
     return _metadata_chunk(plan, plan_identity(plan))
