@@ -155,12 +155,14 @@ class Composer:
         return text.replace("[0]", markers)
 
     def outline(self, plan: Plan, part: Clause, items: list[Clause], chunks: list[Chunk], budget: int) -> str:
-        """A part of the plan as its items, each cut to an equal share; a part with no items, its text."""
+        """A part of the plan (or the whole plan) as its items, a line each, the room that short lines leave
+        going to the long ones; a part with no items, its text."""
         def chunk_of(clause: Clause) -> Chunk | None:
             return smallest_holding(chunks, clause.label)
         name = self.plan_name(plan)
-        head = self.t["outline"].format(plan=name, section=part.label, heading=part.heading.strip(" :"),
-                                        count=len(items))
+        head = self.t["outline" if part.path else "outline_plan"].format(
+            plan=name if part.path else name[:1].upper() + name[1:], section=part.label,
+            heading=part.heading.strip(" :"), count=len(items))
         if not items:
             chunk = chunk_of(part)
             if chunk is None:
@@ -168,18 +170,10 @@ class Composer:
             head = self.t["outline_text"].format(plan=name, section=part.label)
             body = "\n".join(part.text.split("\n")[1:]) or part.text  # its heading is said in the head
             return f"{head} {clip(body, budget - len(head) - 6)} [{self.cite(chunk)}]"
-        share = max(60, (budget - len(head)) // len(items) - 8)
-        lines = []
-        for item in items:
-            chunk = chunk_of(item)
-            if chunk is None:
-                continue
-            text = item.text
-            below = [c for c in plan.clauses if c.path[:len(item.path)] == item.path and c is not item]
-            if "\n" not in text.strip() and below:  # a heading alone ("1. Sở Tài chính"): its first line below
-                text = f"{text.strip()}: {below[0].text}"
-            parts = [" ".join(line.split()).removeprefix("- ").removeprefix("+ ") for line in text.split("\n")]
-            lines.append(f"- {clip('; '.join(p for p in parts if p), share)} [{self.cite(chunk)}]")
+        cited = [(item, chunk) for item in items if (chunk := chunk_of(item)) is not None]
+        whole = [len(_item_line(plan, item, MAX_LONG_ANSWER * 4)) for item, _ in cited]
+        shares = fair_shares(whole, budget - len(head) - 10 * len(cited), least=60)
+        lines = [f"- {_item_line(plan, item, share)} [{self.cite(chunk)}]" for (item, chunk), share in zip(cited, shares)]
         return "\n".join([head, *lines])
 
     def agency_tasks(self, plan: Plan, led: list[tuple[Task, Chunk]], budget: int) -> str:
@@ -299,6 +293,39 @@ def window(best: Unit, budget: int) -> list[Unit]:
         if end > cut.start:
             chosen.append(Unit(chunk, cut.start, end, cut.rank))
     return chosen
+
+
+def _item_line(plan: Plan, item: Clause, room: int) -> str:
+    """An item of a part in one line of at most `room`: its text, or for a heading alone ("1. Các giải
+    pháp đột phá") the first line of each clause under it, each cut to its share."""
+    depth = len(item.path)
+    under = [c for c in plan.clauses if len(c.path) == depth + 1 and c.path[:depth] == item.path]
+    text = item.text.strip()
+    if "\n" in text or not under:
+        parts = [" ".join(line.split()).removeprefix("- ").removeprefix("+ ") for line in text.split("\n")]
+        return clip("; ".join(p for p in parts if p), room)
+    lines = [" ".join(c.text.strip().split("\n", 1)[0].split()).removeprefix("- ").removeprefix("+ ")
+             for c in under]
+    shares = fair_shares([len(line) for line in lines], room - len(text) - 2 * len(lines) - 2, least=40)
+    return clip(f"{text}: " + "; ".join(clip(line, share) for line, share in zip(lines, shares)), room)
+
+
+def fair_shares(lengths: list[int], room: int, least: int = 0) -> list[int]:
+    """Room for each of several texts: an equal share, and what the shorter ones leave to the longer."""
+    shares = [0] * len(lengths)
+    left = list(range(len(lengths)))
+    while left:
+        each = max(least, room // len(left))
+        short = [i for i in left if lengths[i] <= each]
+        if not short:
+            for i in left:
+                shares[i] = each
+            break
+        for i in short:
+            shares[i] = lengths[i]
+            room -= lengths[i]
+        left = [i for i in left if i not in short]
+    return shares
 
 
 def _reference(sentence: str) -> str:

@@ -18,7 +18,7 @@ from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading_above, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
-from assistant.vocabulary import (CITED_NUMBER, DOCUMENT_KINDS, AgencyNames, content_words, fold, folded_words,
+from assistant.vocabulary import (CITED_NUMBER, DOCUMENT_KINDS, LAYOUT_WORDS, AgencyNames, content_words, fold, folded_words,
                                   is_heading, mentions, plays, provinces_named, wordset)
 from index.chunks import Chunk, chunk_plan, holding, metadata_chunk
 from index.glossary import Glossary, glossary
@@ -26,6 +26,7 @@ from index.lexical import LexicalIndex
 from index.plans import PlanStore
 from index.retriever import Retrieval
 from ingest import Clause, Plan, Task
+from ingest.records import PATH_SEPARATOR
 from ingest.structure import PREAMBLE
 
 _MORE = re.compile(r"\bnua\b|\bkhac\b|\bother\b|\belse\b|\bmore\b|\bcon gi\b|\bbesides\b")
@@ -105,7 +106,7 @@ class OfflineAnswerer:
         evidence = Evidence(profile, self.weights())
         items = [i.chunk for i in retrieval.items]
         if not items or not (profile.terms or profile.slot or profile.agencies or profile.countries
-                             or profile.time or profile.context_terms):
+                             or profile.time or profile.context_terms or profile.outline):
             return compose.abstain()  # no clause retrieved, or no word of the question to look for
         scope = self._scope(profile, retrieval)
         units = evidence.units(retrieval)
@@ -132,8 +133,8 @@ class OfflineAnswerer:
             answer = self._task_fields(profile, scope, retrieval, evidence, registry, compose, items)
             if answer is not None:
                 return answer
-        if profile.terms or profile.section:
-            answer = self._section(profile, scope, retrieval, evidence, compose)
+        if profile.terms or profile.section or profile.outline:
+            answer = self._section(profile, scope, retrieval, evidence, compose, best)
             if answer is not None:
                 return answer
         if best is None:
@@ -332,7 +333,7 @@ class OfflineAnswerer:
 
     # -- a part of the plan ------------------------------------------------------------------------
     def _section(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
-                 compose: Composer) -> Answer | None:
+                 compose: Composer, best: Unit | None) -> Answer | None:
         """A part of a plan named by its number ("mục IV phụ lục"), or by its heading's words in a summary
         question ("tóm tắt phần tổ chức thực hiện") or in one that asks for nothing else ("mục đích của
         kế hoạch Hải Dương?"): its items, a line each."""
@@ -343,6 +344,11 @@ class OfflineAnswerer:
                  if (clause := _part_asked(plan, profile.section, asked)) is not None
                  and (profile.section or profile.outline
                       or (profile.slot is None and evidence.coverage(clause.heading) >= WHOLE_PART))]
+        if not found and profile.outline and best is not None and (
+                self._named_scope(profile, retrieval) or len(scope) == 1):
+            plan = self.plans.get(best.chunk.plan)
+            part = _part_summarised(plan, best, profile)
+            found = [(plan, part)] if part is not None else []
         if not found or len(found) > MAX_PLANS or (len(found) > 1 and not self._named_scope(profile, retrieval)
                                                    and not profile.section):
             return None
@@ -413,8 +419,26 @@ def _part_asked(plan: Plan, number: tuple[str, ...], asked: frozenset[str]) -> C
     return best
 
 
+def _part_summarised(plan: Plan, best: Unit, profile: Profile) -> Clause | None:
+    """The part a summary asks for when its words name none: the whole plan when they say nothing but how
+    a plan is laid out and its title, or the best unit is its opening (where the title is); or the part
+    whose list of items the best unit is in (an outline chunk)."""
+    title = wordset(plan.metadata.title or "")
+    stray = [t for t in profile.terms if t not in LAYOUT_WORDS and t not in title]
+    if best.chunk.section == PREAMBLE or (len(stray) <= 1 and len(stray) * 2 < max(len(profile.terms), 1)):
+        return Clause((), "plan", plan.metadata.title or plan.key, "", "", [1])
+    if best.chunk.kind == "outline":
+        return next((c for c in plan.clauses if c.label == best.chunk.section and c.kind in PARTS), None)
+    # "overview of the main solutions": the part above the best unit whose heading holds the question's words.
+    section = best.chunk.section + PATH_SEPARATOR
+    above = [c for c in plan.clauses if c.kind in PARTS and section.startswith(c.label + PATH_SEPARATOR)
+             and stray and set(stray) <= wordset(c.heading)]
+    return max(above, key=lambda c: len(c.path), default=None)
+
+
 def _items(plan: Plan, part: Clause) -> list[Clause]:
     """The clauses one level under a part, in the plan's order."""
     depth = len(part.path)
-    return [c for c in plan.clauses if len(c.path) == depth + 1 and c.path[:depth] == part.path]
+    return [c for c in plan.clauses if len(c.path) == depth + 1 and c.path[:depth] == part.path
+            and (depth or c.kind in PARTS)]  # the whole plan's items are its parts, not its opening
 

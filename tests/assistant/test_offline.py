@@ -144,3 +144,19 @@ def test_a_document_only_cited_is_not_answered_for(sample_assistant):
     answer = sample_assistant.ask("Quyết định 979/QĐ-UBND năm 2014 của Quảng Ngãi giao chỉ tiêu cụ thể nào cho từng sở?")
     assert answer.abstained and "979/QĐ-UBND" in answer.text
     assert not sample_assistant.ask("Kế hoạch Quảng Ngãi 2018 căn cứ quyết định nào?").abstained
+
+
+def test_a_summary_of_a_whole_plan_lists_its_parts_and_what_is_under_them(sample_assistant):
+    answer = sample_assistant.ask("tom tat kh ngoai giao van hoa qn 2018 gom nhung nhom viec gi")
+    assert answer.text.startswith("Kế hoạch của Chủ tịch UBND tỉnh Quảng Ngãi (2018) gồm 3 phần")
+    # the longest part keeps every item, each shortened, rather than losing the last ones
+    assert "5. Gắn kết ngoại giao văn hóa với ngoại giao chính trị" in answer.text and len(answer.text) <= 1500
+    _check_citations(answer)
+
+
+def test_a_summary_in_english_finds_the_part_by_the_heading_above_the_best_clause(sample_assistant):
+    answer = sample_assistant.ask("give me a quick overview of Gia Lai's main solutions")
+    rows = [line for line in answer.text.split("\n") if line.startswith("- ")]
+    assert len(rows) >= 5 and "Tăng cường nguồn lực" in answer.text
+    assert all(c.section.startswith("III") for c in answer.citations)
+    _check_citations(answer)
