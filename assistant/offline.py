@@ -114,8 +114,19 @@ class OfflineAnswerer:
         absent = self._absent(profile, retrieval, scope, compose, evidence, units, best)
         if absent is not None:
             return absent
+        if profile.years and not profile.plans and (profile.which_plans or profile.asks_document) \
+                and (profile.slot is None or profile.slot in DOCUMENT_SLOTS) \
+                and not (profile.agencies or profile.countries or profile.time or profile.funding or profile.section):
+            # "Which plans run to 2030?", "kế hoạch nào ban hành năm 2022?": the plans' own metadata as data.
+            years = set(profile.years)
+            plans = [p for p in self.plans.plans()
+                     if years & {p.metadata.year, p.metadata.horizon, int((p.metadata.date or "0")[:4])}]
+            if plans:
+                fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or ["date", "horizon"]
+                return self._document(plans[:MAX_WHICH_PLANS], fields, compose)
         if profile.asks_document:
-            return self._document(profile, scope, retrieval, compose)
+            fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or [profile.slot]
+            return self._document(self._answering_plans(profile, scope, retrieval), fields, compose)
         registry = Registry(self.chunks, self.vocabulary().agencies.places)
         if profile.registry and profile.slot not in DETAIL_SLOTS - {"count"}:  # rows give no venue or amount
             answer = self._registry(profile, scope, evidence, registry, compose)
@@ -207,16 +218,15 @@ class OfflineAnswerer:
                    for u in good or units[:6])
 
     # -- what the plan says about itself -----------------------------------------------------------
-    def _document(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, compose: Composer) -> Answer:
-        plans = self._answering_plans(profile, scope, retrieval)
-        fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or [profile.slot]
+    def _document(self, plans: list[Plan], fields: list[str], compose: Composer) -> Answer:
+        budget = MAX_LONG_ANSWER if len(plans) > 2 else MAX_ANSWER
         lines = []
         for plan in plans:
             meta = plan.metadata
             if "basis" in fields:
                 opening = self._opening_citations(plan)
                 if opening:
-                    lines.append(compose.basis(plan, opening, (MAX_ANSWER - 20) // len(plans)))
+                    lines.append(compose.basis(plan, opening, (budget - 20) // len(plans)))
                     continue
             if not any(getattr(meta, f, None) or (f == "horizon" and meta.year) for f in fields if f != "basis"):
                 name = compose.plan_name(plan)
@@ -227,7 +237,7 @@ class OfflineAnswerer:
         if len(plans) == 1 and lines and "[" not in lines[0]:
             chunk = metadata_chunk(plans[0])
             return compose.abstain(nearby=Unit(chunk, 0, len(chunk.text), 0), reason="abstain_plain", text=lines[0])
-        return compose.listing("", lines, MAX_LONG_ANSWER if len(lines) > 2 else MAX_ANSWER)
+        return compose.listing("", lines, budget)
 
     def _opening_citations(self, plan: Plan) -> list[Unit]:
         """The opening's sentences that cite a document by number: what the plan says it implements."""

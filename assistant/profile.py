@@ -58,7 +58,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
                     r"together with|partner agenc"),
     ("lead", r"chu tri|phu trach|dau moi|dam nhiem|duoc giao|giao cho|co quan nao|don vi nao|\bso nao|phong nao|"
              r"\bban nao|\bhoi nao|(?<!voi )(?<!nhung )(?<!cho )\bai\b|\bwho\b|which (?:agency|office|department|unit|body|organi[sz]ation|group)|"
-             r"in charge|contact point|focal point|\bleads?\b|\bleading\b|responsible|\bruns?\b|organi[sz]es?|handles?"),
+             r"in charge|contact point|focal point|\bleads?\b|\bleading\b|responsible|\bruns?\b(?! (?:to|until|till|through|up to))|organi[sz]es?|handles?"),
     ("time", r"khi nao|thoi gian|bao gio|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"
              r"what month|which month|what time|deadline|\bdue\b|timeline|schedule|how long|what year"),
     ("venue", r"\bdia diem|noi to chuc|\bvenue|\blocation|\btai dau\b"),
@@ -94,6 +94,7 @@ _TYPED_NUMBER = re.compile(DOCUMENT_NUMBER.pattern, re.I)  # "1908/kh-ubnd" as t
 # "(ko phai Dak Lak)", "not Hanoi's": a place named to say it is not the one meant (two syllables at most).
 _NOT_MEANT = re.compile(r"\b(?:khong phai|ko phai|k phai|chu khong|not|rather than|instead of|ngoai tru)\s+"
                         r"(?:(?:cua|la|the|of|kh|ke hoach)\s+)*\w+(?:\s+\w+)?")
+_YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)\b(?!\s*/)")
 _OTHER_DOCUMENT = re.compile(r"quyet dinh|nghi quyet|chi thi|thong tu|cong van|decision|resolution|directive")
 _PLAN_NUMBER = re.compile(r"\b(?:kh|ke hoach|plan|so|no\.?|number)\s*(?:so\s*)?(\d{1,5})\b(?!\s*/\s*(?:qd|nq|ct))"
                           r"|\b(\d{1,5})\s*/\s*kh\b|(?<![\d/])\b(?!19\d\d|20\d\d)(\d{3,5})\b(?!\s*/)")
@@ -113,6 +114,7 @@ class Profile:
     agencies: tuple[Agency, ...] = ()  # agencies named (in words or shorthand)
     countries: tuple[str, ...] = ()  # partner countries named, in Vietnamese
     time: TimeAsked | None = None  # a month or quarter asked about
+    years: tuple[int, ...] = ()  # years named, not those of a cited number (2013/QĐ-TTg) or date (30/11/2021)
     terms: tuple[str, ...] = ()  # folded words of substance, in question order
     context_terms: tuple[str, ...] = ()  # a follow-up's words carried from the earlier question
     wants_long: bool = False  # a list, purpose, summary or duties: the whole passage, not a sentence
@@ -165,6 +167,7 @@ class Profiler:
         self._numbers = {p.key: p.metadata.number.split("/")[0] for p in plans if p.metadata.number}
         self._own_numbers = {fold(p.metadata.number).replace(" ", "") for p in plans if p.metadata.number}
         self._number_words = frozenset(self._numbers.values()) | {"kh", "ubnd"}
+        self._plan_years = frozenset(str(p.metadata.year) for p in plans if p.metadata.year)
         self._places = PlanPlaces(plans)
 
     def run(self, question: str, language: str, previous: Turn | None = None) -> Profile:
@@ -198,10 +201,10 @@ class Profiler:
             glossed = {w for e in entries for v in e.english for w in fold(v).split()}
             words = [w for w in words if w not in glossed or w in fold(vietnamese).split()]
         # In the plans of a place every clause is about it: its name and the plan's number tell none apart.
-        # Nor does a year: it narrows the plans searched (the retriever), and a yearly plan writes it everywhere.
-        cited = set(re.findall(r"\b(\d{4})\s*/\s*[a-z]", folded))  # "2013" of 2013/QĐ-TTg is no year
+        # Nor does the year of a yearly plan: it narrows the plans searched (the retriever), and the plan
+        # writes it everywhere. Another year (a horizon, "đến năm 2030"; 2013 of 2013/QĐ-TTg) is a word to find.
         words = [w for w in words if w not in self.agencies.place_syllables and w not in self._number_words
-                 and (not re.fullmatch(r"(?:19|20)\d\d", w) or w in cited)]
+                 and w not in self._plan_years]
         agencies = tuple(self.agencies.named(readable))
         time = time_asked(question)
         plans, numbered, sides = self._named_plans(question, folded)
@@ -212,6 +215,7 @@ class Profiler:
         profile = Profile(
             question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
             plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, time=time,
+            years=tuple(sorted({int(y) for y in _YEAR.findall(folded)})),
             terms=tuple(words), wants_long=bool(_LONG.search(folded)), compare=bool(_COMPARE.search(folded)),
             outline=bool(_OUTLINE.search(folded)), section=section, funding=funding,
             # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents one plan cites, not which plans.

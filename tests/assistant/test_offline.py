@@ -160,3 +160,12 @@ def test_a_summary_in_english_finds_the_part_by_the_heading_above_the_best_claus
     assert len(rows) >= 5 and "Tăng cường nguồn lực" in answer.text
     assert all(c.section.startswith("III") for c in answer.citations)
     _check_citations(answer)
+
+
+def test_which_plans_of_a_year_is_answered_from_every_plans_metadata(sample_assistant):
+    answer = sample_assistant.ask("nhung ke hoach nao den nam 2030")
+    assert all(place in answer.text for place in ("Đắk Lắk", "Gia Lai", "Hải Dương", "Kon Rẫy"))
+    assert "Quảng Ngãi" not in answer.text  # its strategy ran to 2020
+    answer = sample_assistant.ask("which plans still run to 2020?")
+    assert "Quảng Ngãi" in answer.text and "Hải Dương" not in answer.text
+    _check_citations(answer)
