@@ -208,7 +208,7 @@ class Composer:
         if "horizon" in fields:
             parts.append(self.t["horizon"].format(span=self.horizon_span(plan)))
         if "title" in fields and meta.title:
-            parts.insert(0, self.t["titled"].format(title=meta.title))
+            parts.insert(0, self.t["titled"].format(title=full_title(meta.title)))
         name = self.plan_name(plan)
         return self.t["document"].format(plan=name[:1].upper() + name[1:], parts=", ".join(parts), n=self.cite(chunk))
 
@@ -307,7 +307,14 @@ def _item_line(plan: Plan, item: Clause, room: int) -> str:
     lines = [" ".join(c.text.strip().split("\n", 1)[0].split()).removeprefix("- ").removeprefix("+ ")
              for c in under]
     shares = fair_shares([len(line) for line in lines], room - len(text) - 2 * len(lines) - 2, least=40)
-    return clip(f"{text}: " + "; ".join(clip(line, share) for line, share in zip(lines, shares)), room)
+    return clip(f"{text.rstrip(' .:;')}: " + "; ".join(clip(line, share) for line, share in zip(lines, shares)), room)
+
+
+def full_title(title: str) -> str:
+    """The title as the plan's heading reads it: the line "KẾ HOẠCH" above the rest is part of it."""
+    if fold(title).startswith("ke hoach"):
+        return title
+    return f"{'KẾ HOẠCH' if title.isupper() else 'Kế hoạch'} {title}"
 
 
 def fair_shares(lengths: list[int], room: int, least: int = 0) -> list[int]:

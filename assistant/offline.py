@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from assistant.answers import Answer
 from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading_above, units_of
-from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, Profile, Profiler, Turn
+from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, SLOT_PATTERNS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
 from assistant.vocabulary import (CITED_NUMBER, DOCUMENT_KINDS, LAYOUT_WORDS, AgencyNames, content_words, fold, folded_words,
                                   is_heading, mentions, plays, provinces_named, wordset)
@@ -331,15 +331,16 @@ class OfflineAnswerer:
             if len(found) + len(lines) >= MAX_PLANS:
                 break
         leads = leads[:max(0, MAX_PLANS - len(found) - len(lines))]
-        each = (MAX_ANSWER - 40) // max(len(found) + len(lines) + len(leads), 1)
+        budget = MAX_LONG_ANSWER if profile.outline else MAX_ANSWER  # "tóm tắt": all of them, each in full
+        each = (budget - 40) // max(len(found) + len(lines) + len(leads), 1)
         lines += [compose.agency_duties(plan, lead, fresh, each) for plan, lead, fresh in found]
         lines += [compose.agency_tasks(plan, [(t, c) for t in led if (c := registry.chunk_of(plan, t))], each)
                   for plan, led in leads]
         if not lines:
             return None
         if len(lines) == 1:
-            return compose.single(lines, MAX_ANSWER)
-        return compose.listing("", lines, MAX_ANSWER)
+            return compose.single(lines, budget)
+        return compose.listing("", lines, budget)
 
     # -- a part of the plan ------------------------------------------------------------------------
     def _section(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
@@ -352,7 +353,7 @@ class OfflineAnswerer:
         asked = wordset(profile.folded)
         found = [(plan, clause) for plan in scope
                  if (clause := _part_asked(plan, profile.section, asked)) is not None
-                 and (profile.section or profile.outline
+                 and (profile.section or profile.outline or _heading_asks(clause, profile)
                       or (profile.slot is None and evidence.coverage(clause.heading) >= WHOLE_PART))]
         if not found and profile.outline and best is not None and (
                 self._named_scope(profile, retrieval) or len(scope) == 1):
@@ -362,10 +363,11 @@ class OfflineAnswerer:
         if not found or len(found) > MAX_PLANS or (len(found) > 1 and not self._named_scope(profile, retrieval)
                                                    and not profile.section):
             return None
-        each = (MAX_LONG_ANSWER - 40) // len(found)
+        budget = MAX_LONG_ANSWER if profile.outline or profile.wants_long or profile.section else MAX_ANSWER
+        each = (budget - 40) // len(found)
         lines = [compose.outline(plan, clause, _items(plan, clause), self.chunks(plan.key), each)
                  for plan, clause in found]
-        return compose.listing("", lines, MAX_LONG_ANSWER) if len(lines) > 1 else compose.single(lines, MAX_LONG_ANSWER)
+        return compose.listing("", lines, budget) if len(lines) > 1 else compose.single(lines, budget)
 
     # -- quoting the clauses -----------------------------------------------------------------------
     def _quote(self, profile: Profile, retrieval: Retrieval, scope: list[Plan], evidence: Evidence,
@@ -427,6 +429,14 @@ def _part_asked(plan: Plan, number: tuple[str, ...], asked: frozenset[str]) -> C
         if words and words <= asked and len(words) > size:
             best, size = clause, len(words)
     return best
+
+
+def _heading_asks(part: Clause, profile: Profile) -> bool:
+    """The part's heading is itself the one thing the question asks for ("KINH PHÍ THỰC HIỆN" for a
+    funding question that asks nothing else, and carries nothing from an earlier one)."""
+    pattern = SLOT_PATTERNS.get(profile.slot or "")
+    return pattern is not None and len(profile.asks) == 1 and not (profile.context_terms or profile.agencies) \
+        and re.search(pattern, fold(part.heading)) is not None
 
 
 def _part_summarised(plan: Plan, best: Unit, profile: Profile) -> Clause | None:

@@ -30,7 +30,8 @@ SLOTS: tuple[tuple[str, str], ...] = (
              r"date of (?:issue|issuance|signing)|issue date|\bdated\b|"
              r"(?:ke hoach|\bkh\b|plan|van ban)\s*(?:so\s*)?\S*\s*(?:\w+\s){0,6}ngay nao"),
     ("title", r"(?:ke hoach|\bkh\b|van ban)\s*(?:so\s*)?\S*\s*(?:\w+\s){0,4}(?:la )?(?:ke hoach )?ve (?:gi|viec gi|cai gi)|"
-              r"la ke hoach (?:gi|ve gi)|ten (?:cua )?(?:ke hoach|van ban)|trich yeu|\btitle\b|"
+              r"la ke hoach (?:gi|ve gi)|ten (?:day du |goi )?(?:cua )?(?:ke hoach|van ban|\bkh\b)|trich yeu|\btitle\b|"
+              r"full name|"
               r"(?:is it|is this|is that|is the) (?:a )?plan (?:for|about|on)\b|plan (?:for|about) what|"
               r"what (?:is|'s) (?:the |this |that )?plan (?:\S+ )?(?:for|about|called|titled)|what is it called"),
     ("basis", r"can cu (?:(?:vao|la|theo)\s)?(?:nhung |cac )?(?:van ban|quyet dinh|nghi quyet|chi thi|ke hoach|\bkh\b|"
@@ -60,12 +61,13 @@ SLOTS: tuple[tuple[str, str], ...] = (
              r"\bban nao|\bhoi nao|(?<!voi )(?<!nhung )(?<!cho )\bai\b|\bwho\b|which (?:agency|office|department|unit|body|organi[sz]ation|group)|"
              r"in charge|contact point|focal point|\bleads?\b|\bleading\b|responsible|\bruns?\b(?! (?:to|until|till|through|up to))|organi[sz]es?|handles?"),
     ("time", r"khi nao|thoi gian|bao gio|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"
-             r"what month|which month|what time|deadline|\bdue\b|timeline|schedule|how long|what year"),
+             r"what month|which month|what time|what point in the year|time of (?:the )?year|deadline|\bdue\b|timeline|schedule|how long|what year"),
     ("venue", r"\bdia diem|noi to chuc|\bvenue|\blocation|\btai dau\b"),
     ("duties", r"trach nhiem|vai tro|nhiem vu (?:gi|nao|cua)|lam gi|phai lam|lam nhung gi|nhung viec|viec gi|can lam|"
                r"\bduties|\bduty\b|responsibilit|what (?:must|should|does|do|will|did) .{0,60}\bdo\b|\brole\b|"
                r"tasks? (?:of|for)|\bjob\b|assigned"),
 )
+SLOT_PATTERNS = dict(SLOTS)
 DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon", "title", "basis"})
 # Slots whose value the plans rarely state: asked and not found in good evidence, the answer declines.
 DETAIL_SLOTS = frozenset({"contact", "person", "amount", "count", "venue", "sanction"})
@@ -75,7 +77,8 @@ _LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|"
                    r"difference|vai tro|nhiem vu|duties|responsibilit|what (?:does|do) .{0,40} (?:say|cover)|"
                    r"noi gi|de cap|mention")
 # A summary of a part of the plan: its items are the answer, each in a line.
-_OUTLINE = re.compile(r"tom tat|tong quan|summar|overview|rundown|outline|gom (?:nhung )?(?:gi|noi dung|muc|phan)|"
+_OUTLINE = re.compile(r"tom tat|tom lai|tong quan|ngan gon|summar|overview|rundown|outline|short version|in short|"
+                      r"\bbriefly|\bgist\b|tl;?dr|gom (?:nhung )?(?:gi|noi dung|muc|phan)|"
                       r"bao gom nhung|co nhung (?:noi dung|muc|phan|gi)|noi dung (?:chinh|gi)|"
                       r"moi (?:don vi|so|co quan)|"
                       r"main (?:points|contents|parts)|what(?:'s| is) in\b")
@@ -216,7 +219,7 @@ class Profiler:
             question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
             plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, time=time,
             years=tuple(sorted({int(y) for y in _YEAR.findall(folded)})),
-            terms=tuple(words), wants_long=bool(_LONG.search(folded)), compare=bool(_COMPARE.search(folded)),
+            terms=tuple(words), wants_long=bool(_LONG.search(fold(spelled))),  # the glossary's words are no cue of length compare=bool(_COMPARE.search(folded)),
             outline=bool(_OUTLINE.search(folded)), section=section, funding=funding,
             # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents one plan cites, not which plans.
             which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and numbered),

@@ -23,7 +23,7 @@ ADMINISTRATIVE = {
     "sngv": "Sở Ngoại vụ", "songv": "Sở Ngoại vụ", "tttt": "Thông tin và Truyền thông",
     "ttdn": "thông tin đối ngoại", "ngvh": "ngoại giao văn hóa", "vhdn": "văn hóa đối ngoại",
     "dnnd": "đối ngoại nhân dân", "kh": "kế hoạch", "qd": "quyết định", "ttg": "Thủ tướng",
-    "tw": "trung ương", "ktxh": "kinh tế - xã hội", "nvnonn": "người Việt Nam ở nước ngoài",
+    "tw": "trung ương", "nd": "nội dung", "ktxh": "kinh tế - xã hội", "nvnonn": "người Việt Nam ở nước ngoài",
     "ngan sach": "ngân sách", "hnqt": "hội nhập quốc tế", "cq": "cơ quan", "dv": "đơn vị",
 }
 SMALL_WORDS = frozenset("và các của cho với về".split())

@@ -16,6 +16,10 @@ from ingest.normalize import fold_diacritics, normalize_text
 GLOSSARY_FILE = Path(__file__).with_name("glossary.tsv")
 
 
+# "Finance Dept." is written as often as "Finance Department".
+_DEPARTMENT = r"(?:Department|Dept\.?)"
+
+
 @dataclass(frozen=True)
 class GlossaryEntry:
     english: tuple[str, ...]  # variants, the first is the preferred gloss
@@ -27,7 +31,8 @@ class Glossary:
     def __init__(self, entries: list[GlossaryEntry]):
         self.entries = entries
         variants = sorted(((v, e) for e in entries for v in e.english), key=lambda ve: -len(ve[0]))
-        self._english = [(re.compile(rf"(?<![\w-]){re.escape(v)}(?!\w)", re.I), e) for v, e in variants]
+        self._english = [(re.compile(r"(?<![\w-])" + re.escape(v).replace("Department", _DEPARTMENT) + r"(?!\w)",
+                                     re.I), e) for v, e in variants]
         self._vietnamese = sorted(entries, key=lambda e: -len(e.vietnamese))
 
     @classmethod

@@ -169,3 +169,15 @@ def test_which_plans_of_a_year_is_answered_from_every_plans_metadata(sample_assi
     answer = sample_assistant.ask("which plans still run to 2020?")
     assert "Quảng Ngãi" in answer.text and "Hải Dương" not in answer.text
     _check_citations(answer)
+
+
+def test_a_funding_question_that_asks_only_for_the_funding_part_gets_its_items(sample_assistant):
+    answer = sample_assistant.ask("kinh phi thuc hien kh ngvh hai duong lay tu nguon nao")
+    assert "IV (KINH PHÍ THỰC HIỆN)" in answer.text and "xã hội hóa" in answer.text
+    assert len(answer.text) <= 800  # not a summary: a short answer
+    _check_citations(answer)
+
+
+def test_a_full_title_is_quoted_with_the_heading_word_above_it(sample_assistant):
+    answer = sample_assistant.ask("ten day du cua kh ngoai giao van hoa quang ngai 2018")
+    assert "KẾ HOẠCH TRIỂN KHAI CÔNG TÁC NGOẠI GIAO VĂN HÓA" in answer.text
