@@ -92,6 +92,8 @@ _REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|chuong trinh|su kien|(?:nhung|c
                        r"activit|events?|programs?|"
                        r"programmes?|what (?:is|are) (?:due|planned|scheduled|happening)")
 _LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b")
+# "còn những danh hiệu ...", "and the budget for ...": a question that goes on from the one before.
+_CONTINUES = re.compile(r"\s*(?:(?:the|vay|thi)\s+)?(?:con|va|and|also|what about|how about)\b")
 _REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|these|it|they|them|same)\b")
 _TYPED_NUMBER = re.compile(DOCUMENT_NUMBER.pattern, re.I)  # "1908/kh-ubnd" as typed in chat
 # "(ko phai Dak Lak)", "not Hanoi's": a place named to say it is not the one meant (two syllables at most).
@@ -248,7 +250,7 @@ class Profiler:
     def _follow(self, profile: Profile, previous: Turn) -> Profile:
         """A short question after another is read with it: what it does not say is carried over."""
         before = previous.profile
-        if len(profile.terms) > 4 and not profile.refers_back:
+        if len(profile.terms) > 4 and not profile.refers_back and not _CONTINUES.match(fold(profile.question)):
             return profile
         carried = tuple(w for w in before.terms if w not in profile.terms)
         # "còn bên Hải Dương thì sao?": the same question about other plans; the earlier place is not searched.
