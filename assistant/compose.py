@@ -77,9 +77,18 @@ class Composer:
         return ", ".join(parts)
 
     # -- lines -------------------------------------------------------------------------------------
-    def quote(self, plan: Plan, best: Unit, budget: int, brief: bool = False) -> str:
-        """The best unit with its neighbours in the clause, as much as the budget holds."""
-        head = self.t["quote"].format(plan=self.plan_name(plan), section=best.chunk.section, quote="", n=99)
+    def short_name(self, plan: Plan) -> str:
+        """The plan in a line of a list of plans: its place, and its number when it has one."""
+        meta = plan.metadata
+        place = meta.district or meta.province or self.plan_name(plan)
+        return f"{place} {meta.number}" if meta.number else place
+
+    def quote(self, plan: Plan, best: Unit, budget: int, brief: bool = False, line: bool = False) -> str:
+        """The best unit with its neighbours in the clause, as much as the budget holds; `line`: as one line of
+        a list of plans, named short."""
+        template = self.t["quote_line" if line else "quote"]
+        name = self.short_name(plan) if line else self.plan_name(plan)
+        head = template.format(plan=name, section=best.chunk.section, quote="", n=99)
         room = budget - len(head) - 4 if not brief else min(budget - len(head), 260)
         chosen = window(best, room)
         n = self.cite(best.chunk, chosen)
@@ -87,7 +96,7 @@ class Composer:
         if chosen and not any(b == chosen[-1].end for _, b in sentences(best.chunk.text)):
             joined += " …"
         joined = clip(joined, room)  # the best unit alone may be longer than the room
-        return self.t["quote"].format(plan=self.plan_name(plan), section=best.chunk.section, quote=joined, n=n)
+        return template.format(plan=name, section=best.chunk.section, quote=joined, n=n)
 
     def task(self, match: TaskMatch, budget: int, slot: str | None) -> str:
         """One task: who leads, with the field asked first when one is."""
@@ -140,18 +149,20 @@ class Composer:
         where = f"({meta.district or meta.province or match.plan.key}) " if several else ""
         return f"- {where}{clip(task.content, max(50, min(MAX_ROW, room - len(tail) - len(where))))}{tail}"
 
-    def agency_duties(self, plan: Plan, agency: str, units: list[Unit], budget: int) -> str:
-        """The agency's duties; when they do not all fit, each is shortened rather than any left out."""
+    def agency_duties(self, plan: Plan, agency: str, units: list[Unit], budget: int, line: bool = False) -> str:
+        """The agency's duties; when they do not all fit, each is shortened rather than any left out. `line`:
+        one line of a list of plans, the plan named short."""
+        template = self.t["agency_duties_line" if line else "agency_duties"]
+        name = self.short_name(plan) if line else self.plan_name(plan)
         self.turn.agency = self.turn.agency or agency
-        head = self.t["agency_duties"].format(plan=self.plan_name(plan), agency=self.name(agency), quote="", n=0)
+        head = template.format(plan=name, agency=self.name(agency), quote="", n=0)
         room = budget - len(head) - 8 * len({u.chunk.id for u in units})
         share = max(80, room // max(len(units), 1))
         whole = sum(len(u.text) for u in units) <= room
         parts = [u.text.strip() if whole else clip(u.text.strip(), share) for u in units]
         chunks = list(dict.fromkeys(u.chunk for u in units))
         markers = " ".join(f"[{self.cite(c, [u for u in units if u.chunk is c])}]" for c in chunks)
-        text = self.t["agency_duties"].format(plan=self.plan_name(plan), agency=self.name(agency),
-                                              quote=" ".join(parts), n=0)
+        text = template.format(plan=name, agency=self.name(agency), quote=" ".join(parts), n=0)
         return text.replace("[0]", markers)
 
     def outline(self, plan: Plan, part: Clause, items: list[Clause], chunks: list[Chunk], budget: int) -> str:
@@ -176,16 +187,18 @@ class Composer:
         lines = [f"- {_item_line(plan, item, share)} [{self.cite(chunk)}]" for (item, chunk), share in zip(cited, shares)]
         return "\n".join([head, *lines])
 
-    def agency_tasks(self, plan: Plan, led: list[tuple[Task, Chunk]], budget: int) -> str:
+    def agency_tasks(self, plan: Plan, led: list[tuple[Task, Chunk]], budget: int, line: bool = False) -> str:
         """The tasks an agency leads in a plan that gives it no duties clause."""
+        template = self.t["agency_leads_line" if line else "agency_leads"]
+        name = self.short_name(plan) if line else self.plan_name(plan)
         if not led:
             return ""
         agency = led[0][0].lead
         self.turn.agency = self.turn.agency or agency
-        head = self.t["agency_leads"].format(plan=self.plan_name(plan), agency=self.name(agency), tasks="")
+        head = template.format(plan=name, agency=self.name(agency), tasks="")
         share = max(60, (budget - len(head)) // len(led) - 6)
         tasks = "; ".join(f"{clip(' '.join(task.content.split()), share)} [{self.cite(chunk)}]" for task, chunk in led)
-        return self.t["agency_leads"].format(plan=self.plan_name(plan), agency=self.name(agency), tasks=tasks)
+        return template.format(plan=name, agency=self.name(agency), tasks=tasks)
 
     def document(self, plan: Plan, chunk: Chunk, fields: list[str]) -> str:
         """The number, date, issuer and signer, as the plan writes them."""

@@ -19,7 +19,7 @@ from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, SLOT_PATTERNS, Profile, Profiler, Turn
 from assistant.registry import Registry, country_in, role_asked
 from assistant.vocabulary import (CITED_NUMBER, DOCUMENT_KINDS, LAYOUT_WORDS, AgencyNames, content_words, fold, folded_words,
-                                  is_heading, mentions, plays, provinces_named, wordset)
+                                  is_heading, is_instruction, mentions, plays, provinces_named, wordset)
 from index.chunks import Chunk, chunk_plan, holding, metadata_chunk
 from index.glossary import Glossary, glossary
 from index.lexical import LexicalIndex
@@ -32,6 +32,7 @@ from ingest.structure import PREAMBLE
 _MORE = re.compile(r"\bnua\b|\bkhac\b|\bother\b|\belse\b|\bmore\b|\bcon gi\b|\bbesides\b")
 MAX_PLANS = 3  # plans given a line each when the question names none
 MAX_WHICH_PLANS = 8
+MAX_UNNAMED_PLANS = 5  # plans given a line when every plan is read for a question naming none
 SCAN_PLANS = 50  # up to this many plans, a question naming none reads every clause of each
 WARM_PLANS = 200  # plans chunked at start; the rest when a question first reaches them
 # Calibrated on data/eval/tuning.jsonl only (bench/split.py): below this share of the question's
@@ -61,6 +62,7 @@ class OfflineAnswerer:
         self.glossary = terms or glossary()
         self.templates = templates() if prompts is None else templates(prompts / "offline.toml")
         self._chunks: dict[str, tuple[Plan, list[Chunk]]] = {}
+        self._units: dict[str, tuple[list[Chunk], list[Unit]]] = {}
         self._weights: tuple[int, Weights] | None = None
 
     # -- reading the question ----------------------------------------------------------------------
@@ -88,6 +90,16 @@ class OfflineAnswerer:
         if self._weights is None or self._weights[0] != generation:
             self._weights = (generation, Weights(self.lexical.document_frequencies(), self.lexical.count()))
         return self._weights[1]
+
+    def units(self, key: str) -> list[Unit]:
+        """Every unit of a plan's clauses, weighed as if retrieval had not ranked them."""
+        cached = self._units.get(key)
+        chunks = self.chunks(key)
+        if cached is None or cached[0] is not chunks:
+            cached = (chunks, [u for c in chunks for u in units_of(c, EVIDENCE_CHUNKS)
+                               if c.kind not in ("outline", "metadata") and not is_instruction(u.text)])
+            self._units[key] = cached
+        return cached[1]
 
     def chunks(self, key: str) -> list[Chunk]:
         plan = self.plans.get(key)
@@ -332,10 +344,11 @@ class OfflineAnswerer:
                 break
         leads = leads[:max(0, MAX_PLANS - len(found) - len(lines))]
         budget = MAX_LONG_ANSWER if profile.outline else MAX_ANSWER  # "tóm tắt": all of them, each in full
-        each = (budget - 40) // max(len(found) + len(lines) + len(leads), 1)
-        lines += [compose.agency_duties(plan, lead, fresh, each) for plan, lead, fresh in found]
-        lines += [compose.agency_tasks(plan, [(t, c) for t in led if (c := registry.chunk_of(plan, t))], each)
-                  for plan, led in leads]
+        count = len(found) + len(lines) + len(leads)
+        each = (budget - 40) // max(count, 1)
+        lines += [compose.agency_duties(plan, lead, fresh, each, line=count > 1) for plan, lead, fresh in found]
+        lines += [compose.agency_tasks(plan, [(t, c) for t in led if (c := registry.chunk_of(plan, t))], each,
+                                       line=count > 1) for plan, led in leads]
         if not lines:
             return None
         if len(lines) == 1:
@@ -397,13 +410,29 @@ class OfflineAnswerer:
         close = CLOSE_PLAN * top if not profile.which_plans else top - evidence.rank_decay * EVIDENCE_CHUNKS - 0.15
         chosen = [u for u in by_plan.values()
                   if evidence.unit_score(u) >= close and evidence.coverage(u.text) >= MIN_COVERAGE][:limit]
+        if not profile.which_plans and len(self.plans.plans()) <= SCAN_PLANS:
+            # A question naming no plan is asked of every plan: one retrieval ranked low (or not at all) answers
+            # too when a clause of it holds the question's words as fully as the best unit does.
+            wanted = max(DETAIL_COVERAGE, CLOSE_PLAN * evidence.coverage(best.text))
+            for plan in scope:
+                if len(chosen) >= MAX_UNNAMED_PLANS:
+                    break
+                if any(u.chunk.plan == plan.key for u in chosen):
+                    continue
+                own = [u for u in self.units(plan.key) if evidence.coverage(u.text) >= wanted]
+                if own:
+                    chosen.append(evidence.best(own))
         if len(chosen) <= 1:
             plan = self.plans.get(best.chunk.plan)
             return compose.single([compose.quote(plan, best, budget)], budget)
-        each = (MAX_LONG_ANSWER - 60) // len(chosen)
-        lines = [compose.quote(self.plans.get(u.chunk.plan), u, each, brief=profile.which_plans) for u in chosen]
+        # A line for each plan that answers a question naming none is still a short answer; a list of
+        # plans, a comparison or a summary is a long one.
+        budget = MAX_LONG_ANSWER if profile.which_plans or profile.compare or profile.outline else MAX_ANSWER
+        each = (budget - 60) // len(chosen)
+        lines = [compose.quote(self.plans.get(u.chunk.plan), u, each, brief=profile.which_plans, line=True)
+                 for u in chosen]
         intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
-        return compose.listing(intro, lines, MAX_LONG_ANSWER)
+        return compose.listing(intro, lines, budget)
 
     def _best_in(self, plan: Plan, units: list[Unit], evidence: Evidence) -> Unit | None:
         """The plan's best unit among those retrieved, or else among all its clauses."""

@@ -65,7 +65,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
     ("venue", r"\bdia diem|noi to chuc|\bvenue|\blocation|\btai dau\b"),
     ("duties", r"trach nhiem|vai tro|nhiem vu (?:gi|nao|cua)|lam gi|phai lam|lam nhung gi|nhung viec|viec gi|can lam|"
                r"\bduties|\bduty\b|responsibilit|what (?:must|should|does|do|will|did) .{0,60}\bdo\b|\brole\b|"
-               r"tasks? (?:of|for)|\bjob\b|assigned"),
+               r"tasks? (?:of|for)|\bjob\b|assigned|(?:supposed|expected|meant|required) to do|(?:has|have|need|needs) to do"),
 )
 SLOT_PATTERNS = dict(SLOTS)
 DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon", "title", "basis"})

@@ -39,6 +39,7 @@ from index.lexical import LexicalIndex
 from index.plans import PlanStore, StoreError, _write_atomic
 from index.vectors import VectorStore
 from ingest import Plan
+from ingest.records import READER_VERSION
 
 # Up to this many chunks (a province's plans over a decade), a narrowed question's dense search is exact
 # among them; beyond it, Chroma's filtered HNSW query is cheaper than reading their vectors.
@@ -139,7 +140,8 @@ class PlanIndex:
             stored = self.plans.entry(key)
         except KeyError:
             return None
-        if stored.plan.document != Path(path).name or stored.source_sha256 != file_digest(path):
+        if stored.plan.document != Path(path).name or stored.source_sha256 != file_digest(path) \
+                or stored.plan.reader != READER_VERSION:
             return None
         return stored.plan
 

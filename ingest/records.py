@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 PATH_SEPARATOR = " › "
+# Raised when a change to the reading rules changes what a file becomes (2: a responsibility item's duties
+# stop at the next item even when the plan numbers two items alike).
+READER_VERSION = 2
 
 
 class IngestError(Exception):
@@ -127,6 +130,7 @@ class Plan:
     clauses: list[Clause]
     tasks: list[Task]
     footnotes: list[Footnote] = field(default_factory=list)
+    reader: int = READER_VERSION  # which reading rules made it: a plan read by older ones is read again
 
     @property
     def key(self) -> str:
@@ -151,4 +155,5 @@ class Plan:
             clauses=[Clause(**{**c, "path": tuple(c["path"])}) for c in data["clauses"]],
             tasks=[Task(**t) for t in data["tasks"]],
             footnotes=[Footnote(**f) for f in data.get("footnotes", [])],
+            reader=data.get("reader", 0),
         )

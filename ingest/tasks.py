@@ -62,14 +62,19 @@ def responsibility_tasks(clauses: list[Clause]) -> list[Task]:
     sections = [c for c in clauses if c.kind == "section" and "to chuc thuc hien" in fold_diacritics(c.heading)]
     for section in sections:
         depth = len(section.path)
-        for clause in clauses:
+        for position, clause in enumerate(clauses):
             if clause.kind != "item" or clause.path[:depth] != section.path or len(clause.path) != depth + 1:
                 continue
             # The heading line only: the next line of the item begins its duties ("6. Sở Tài chính\nHàng năm, ...").
             agency = agency_in_heading(_content_of(clause, keep_lines=True).split("\n", 1)[0].split(":")[0])
             if agency is None:
                 continue
-            duties = [c for c in clauses if c.path[:len(clause.path)] == clause.path and c.index >= clause.index]
+            # What follows the heading, up to the next item: a plan may number two items alike ("9." twice).
+            duties = [clause]
+            for later in clauses[position + 1:]:
+                if later.path[:len(clause.path)] != clause.path or later.path == clause.path:
+                    break
+                duties.append(later)
             tasks.append(Task(
                 content="\n".join(c.text for c in duties),
                 lead=agency,

@@ -22,6 +22,7 @@ import pytest
 from index.lexical import LexicalIndex
 from index.plans import PlanStore
 from index.vectors import VectorStore
+from ingest.records import READER_VERSION
 from tests.render_samples import PLANS_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,3 +183,10 @@ def test_unchanged_file_is_not_read_again(sample_store, tmp_path):
     assert again.returncode == 0
     assert "0 newly embedded, 1 plan(s) unchanged" in again.stdout
     assert (plan_file.stat().st_mtime_ns, (store / "lexical.sqlite").stat().st_mtime_ns) == stamp
+    # A plan read by older reading rules is read again, though its file is the same.
+    data = json.loads(plan_file.read_text(encoding="utf-8"))
+    data["reader"] = 0
+    plan_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    third = ingest(store, DAK_LAK)
+    assert third.returncode == 0 and "0 plan(s) unchanged" in third.stdout
+    assert json.loads(plan_file.read_text(encoding="utf-8"))["reader"] == READER_VERSION

@@ -86,6 +86,9 @@ def test_responsibility_sections_become_tasks(txt_plans):
     assert "Bộ Ngoại giao" in gia_lai["V › 2"].content
     assert gia_lai["V › 1"].lead == "Ban Tuyên giáo Tỉnh ủy"
     assert gia_lai["V › 6"].lead == "Sở Tài chính"  # the duties start on the heading's next line
+    # Gia Lai numbers two items "9.": each agency's duties stop where the other's heading begins.
+    labour = next(t for t in txt_plans["gia-lai"].tasks if t.lead.startswith("Sở Lao động"))
+    assert "ứng xử văn hóa" in labour.content and "Liên hiệp các tổ chức hữu nghị" not in labour.content
     kon_ray = {t.lead: t for t in txt_plans["kon-ray"].tasks}
     assert "xúc tiến đầu tư" in kon_ray["Phòng Tài chính - Kế hoạch"].content
     dak_lak = {t.section: t.lead for t in txt_plans["dak-lak-2024"].tasks if t.source == "responsibility"}
