@@ -116,29 +116,40 @@ class Composer:
         return self.t["lead"].format(plan=self.plan_name(match.plan), lead=self.name(task.lead) or "—",
                                      content=clip(task.content, room)) + "".join(fields) + self.t["end"].format(n=n)
 
-    def tasks(self, matches: list[TaskMatch], slot: str | None, counted: bool = False, long: bool = False) -> Answer:
+    def tasks(self, matches: list[TaskMatch], slot: str | None, counted: bool = False, long: bool = False,
+              lead: str = "") -> Answer:
         """One task in a sentence; several (or a count asked) as a list under how many there are. The
-        length is what the question asks for (`long`: a list), not how many tasks there happen to be."""
+        length is what the question asks for (`long`: a list), not how many tasks there happen to be.
+        `lead`: the agency every task was chosen for leading, said once above rows that say when."""
         if len(matches) == 1 and not counted:
             return self.single([self.task(matches[0], MAX_ANSWER, slot)], MAX_ANSWER)
         budget = MAX_TABLE if long else MAX_ANSWER
         shown = matches[:MAX_ROWS if long else MAX_SHORT_ROWS]
-        room = (budget - 90) // len(shown)
         several = len({m.plan.key for m in matches}) > 1
-        lines = [self.task_row(m, room, slot, several) for m in shown]
+        # Each row's content gets a fair share of the room its fields leave: short ones give theirs to long ones.
+        if lead:
+            slot = "time"
+        fixed = [len(self.task_row(m, 0, slot, several)) for m in shown]
+        wanted = [min(MAX_ROW, len(m.task.content)) for m in shown]
+        shares = fair_shares(wanted, budget - 90 - sum(fixed), least=50)
+        lines = [self.task_row(m, share, slot, several) for m, share in zip(shown, shares)]
         if len(matches) > len(shown):
             lines.append(self.t["tasks_more"].format(more=len(matches) - len(shown)))
         where = self.plan_name(matches[0].plan) if len({m.plan.key for m in matches}) == 1 else self.t["several_plans"]
-        return self.listing(self.t["tasks_intro"].format(count=len(matches), plan=where), lines, budget)
+        intro = self.t["tasks_led_intro" if lead else "tasks_intro"].format(count=len(matches), plan=where,
+                                                                            lead=self.name(lead))
+        return self.listing(intro, lines, budget)
 
     def task_row(self, match: TaskMatch, room: int, slot: str | None = None, several: bool = False) -> str:
-        """A task as one line of a list: what, who leads, and when (or the field asked; for "who", the
-        cooperating agencies too); from several plans, each line says which."""
+        """A task as one line of a list: what (cut to `room`), who leads, and when (or the field asked; for
+        "who", the cooperating agencies too); from several plans, each line says which."""
         task = match.task
         start = match.chunk.text.find(task.content[:40])
         n = self.cite(match.chunk, [Unit(match.chunk, start, len(match.chunk.text), 0)] if start > 0 else None)
         wanted = {"lead": "cooperating", "amount": "funding"}.get(slot or "", slot)
         field = wanted if wanted in ("cooperating", "funding") and getattr(task, wanted) else "time"
+        if not getattr(task, field) and task.cooperating:  # a row with no time says who cooperates instead
+            field = "cooperating"
         value = getattr(task, field) or "—"
         if slot in ("time", "funding", "amount"):  # when or how it is paid for was asked, not who
             tail = self.t["row_field"].format(n=n, field=self.t[f"label_{field}"], value=self.name(value))
@@ -147,7 +158,7 @@ class Composer:
                                              field=self.t[f"label_{field}"], value=self.name(value))
         meta = match.plan.metadata
         where = f"({meta.district or meta.province or match.plan.key}) " if several else ""
-        return f"- {where}{clip(task.content, max(50, min(MAX_ROW, room - len(tail) - len(where))))}{tail}"
+        return f"- {where}{clip(task.content, room) if room else ''}{tail}"
 
     def agency_duties(self, plan: Plan, agency: str, units: list[Unit], budget: int, line: bool = False) -> str:
         """The agency's duties; when they do not all fit, each is shortened rather than any left out. `line`:

@@ -140,6 +140,11 @@ class OfflineAnswerer:
             fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or [profile.slot]
             return self._document(self._answering_plans(profile, scope, retrieval), fields, compose)
         registry = Registry(self.chunks, self.vocabulary().agencies.places)
+        if profile.agencies and profile.which_plans and not (profile.time or profile.countries or profile.funding):
+            # "Which plans give X work?": each plan's duties for X, or the tasks it leads there.
+            answer = self._duties(profile, scope, retrieval, compose, registry, previous)
+            if answer is not None:
+                return answer
         if profile.registry and profile.slot not in DETAIL_SLOTS - {"count"}:  # rows give no venue or amount
             answer = self._registry(profile, scope, evidence, registry, compose)
             if answer is not None:
@@ -270,7 +275,11 @@ class OfflineAnswerer:
         matches = registry.filtered(profile, scope, evidence)
         if not matches:
             return None
-        return compose.tasks(matches, profile.slot, counted=profile.slot == "count", long=True)
+        # "What is due in Q3?": the month or quarter is the filter; each row says what, who leads and when.
+        slot = None if profile.slot == "time" and profile.time else profile.slot
+        # "What does X lead?": X is said once, and each row says what and when.
+        lead = profile.agencies[0].name if len(profile.agencies) == 1 and role_asked(profile) == "lead" else ""
+        return compose.tasks(matches, slot, counted=profile.slot == "count", long=True, lead=lead)
 
     def _task_fields(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
                      registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:

@@ -71,7 +71,7 @@ SLOT_PATTERNS = dict(SLOTS)
 DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon", "title", "basis"})
 # Slots whose value the plans rarely state: asked and not found in good evidence, the answer declines.
 DETAIL_SLOTS = frozenset({"contact", "person", "amount", "count", "venue", "sanction"})
-_LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|"
+_LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|tat ca|toan bo|\bevery\b|\ball (?:the )?(?:tasks|activit|events)|"
                    r"muc dich|muc tieu|yeu cau|purpose|\baims?\b|goals?|objectives?|requirements?|tom tat|tong quan|"
                    r"summar|overview|noi dung|main (?:points|contents|tasks)|compare|so sanh|khac nhau|giong nhau|"
                    r"difference|vai tro|nhiem vu|duties|responsibilit|what (?:does|do) .{0,40} (?:say|cover)|"

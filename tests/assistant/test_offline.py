@@ -181,3 +181,17 @@ def test_a_funding_question_that_asks_only_for_the_funding_part_gets_its_items(s
 def test_a_full_title_is_quoted_with_the_heading_word_above_it(sample_assistant):
     answer = sample_assistant.ask("ten day du cua kh ngoai giao van hoa quang ngai 2018")
     assert "KẾ HOẠCH TRIỂN KHAI CÔNG TÁC NGOẠI GIAO VĂN HÓA" in answer.text
+
+
+def test_tasks_an_agency_leads_name_it_once_and_keep_each_row_whole_enough(sample_assistant):
+    answer = sample_assistant.ask("list every task the culture dept (SVHTTDL) leads in dak lak's 2024 plan")
+    first = answer.text.split("\n", 1)[0]
+    assert "Sở Văn hóa, Thể thao và Du lịch" in first and " leads " in first
+    assert "IFFE" in answer.text and "Yoga" in answer.text  # rows with short fields give room to long ones
+    assert len(answer.text) <= 1500
+    _check_citations(answer)
+
+
+def test_a_quarter_asked_lists_what_who_and_when(sample_assistant):
+    answer = sample_assistant.ask("dak lak – what's on the schedule for Q3?")
+    assert "UBND huyện Ea Súp" in answer.text and "Quý III/2024" in answer.text
