@@ -168,23 +168,27 @@ class Composer:
         self.turn.agency = self.turn.agency or agency
         head = template.format(plan=name, agency=self.name(agency), quote="", n=0)
         room = budget - len(head) - 8 * len({u.chunk.id for u in units})
-        share = max(80, room // max(len(units), 1))
-        whole = sum(len(u.text) for u in units) <= room
-        parts = [u.text.strip() if whole else clip(u.text.strip(), share) for u in units]
+        shares = fair_shares([len(u.text.strip()) for u in units], room, least=80)
+        parts = [clip(u.text.strip(), share) for u, share in zip(units, shares)]
         chunks = list(dict.fromkeys(u.chunk for u in units))
         markers = " ".join(f"[{self.cite(c, [u for u in units if u.chunk is c])}]" for c in chunks)
         text = template.format(plan=name, agency=self.name(agency), quote=" ".join(parts), n=0)
         return text.replace("[0]", markers)
 
-    def outline(self, plan: Plan, part: Clause, items: list[Clause], chunks: list[Chunk], budget: int) -> str:
-        """A part of the plan (or the whole plan) as its items, a line each, the room that short lines leave
-        going to the long ones; a part with no items, its text."""
+    def outline(self, plan: Plan, part: Clause, items: list[Clause], chunks: list[Chunk], budget: int,
+                opening: list[Unit] | None = None) -> str:
+        """A part of the plan (or the whole plan: its title, what it implements (`opening`), its parts) as
+        its items, a line each, the room that short lines leave going to the long ones; a part with no
+        items, its text."""
         def chunk_of(clause: Clause) -> Chunk | None:
             return smallest_holding(chunks, clause.label)
         name = self.plan_name(plan)
         head = self.t["outline" if part.path else "outline_plan"].format(
             plan=name if part.path else name[:1].upper() + name[1:], section=part.label,
-            heading=part.heading.strip(" :"), count=len(items))
+            heading=part.heading.strip(" :"), count=len(items), title=full_title(plan.metadata.title or ""))
+        if opening:
+            refs = clip("; ".join(_reference(u.text) for u in opening), min(160, budget // 4))
+            head += "\n- " + self.t["outline_basis"].format(quote=refs, n=self.cite(opening[0].chunk, opening))
         if not items:
             chunk = chunk_of(part)
             if chunk is None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.profile import Profile
-from assistant.vocabulary import folded_words, is_heading, is_instruction, sentences
+from assistant.vocabulary import fold, folded_words, is_heading, is_instruction, sentences
 from index.chunks import METADATA_SECTION, Chunk
 from index.retriever import Retrieval
 
@@ -30,6 +30,7 @@ _PERSON = re.compile(r"\b(?:ông|bà|đồng chí)\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]+\s+
 _DATE = re.compile(r"\b(?:tháng|quý|năm)\s+[\dIVX]+|\b\d{1,2}/\d{4}\b|\bhằng năm|\bhàng năm|\bthường xuyên|"
                    r"\btrong năm\b|\bđịnh kỳ", re.I)
 _SANCTION = re.compile(r"xử lý|kỷ luật|chế tài|xử phạt|khen thưởng", re.I)
+_NAME_RUN = re.compile(r"\w+(?:\s+[A-ZĐÀ-Ỹ]\w*)*")  # a capitalised name from its first letter on
 VALUE_OF = {"amount": _MONEY, "count": _COUNT, "venue": _PLACE, "contact": _CONTACT, "person": _PERSON,
             "time": _DATE, "sanction": _SANCTION}
 
@@ -117,7 +118,13 @@ class Evidence:
 
     def holds_value(self, unit_text: str, slot: str | None) -> bool:
         pattern = VALUE_OF.get(slot or "")
-        return bool(pattern and pattern.search(unit_text))
+        if pattern is None:
+            return False
+        if slot != "venue":
+            return bool(pattern.search(unit_text))
+        # A place the question itself names ("tại Lào" asked "which province of Laos") is not the venue asked.
+        return any(fold(_NAME_RUN.match(unit_text, m.end() - 1).group(0)) not in self.profile.folded
+                   for m in pattern.finditer(unit_text))
 
 
 def _bare_heading(unit: Unit) -> bool:

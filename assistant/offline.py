@@ -229,8 +229,13 @@ class OfflineAnswerer:
             and top < SURE_RETRIEVAL
 
     def _detail_given(self, evidence: Evidence, units: list[Unit], profile: Profile) -> bool:
-        """True when a good unit states a value of the detail asked (an amount, a place ...)."""
-        good = [u for u in units if u.rank < 4 and evidence.coverage(u.text) >= DETAIL_COVERAGE * 0.6]
+        """True when a good unit states a value of the detail asked (an amount, a place ...). A detail is
+        stated in the lines that match the question best, not in another activity's; a time may be in
+        the row's own "Thời gian" line, which holds few of the question's words."""
+        least = DETAIL_COVERAGE * 0.6
+        if profile.slot in DETAIL_SLOTS and units:
+            least = max(least, CLOSE_PLAN * max(evidence.coverage(u.text) for u in units))
+        good = [u for u in units if u.rank < 4 and evidence.coverage(u.text) >= least]
         return any(evidence.holds_value(f"{head.text if (head := heading_above(u)) else ''} {u.text}", profile.slot)
                    for u in good or units[:6])
 
@@ -387,7 +392,8 @@ class OfflineAnswerer:
             return None
         budget = MAX_LONG_ANSWER if profile.outline or profile.wants_long or profile.section else MAX_ANSWER
         each = (budget - 40) // len(found)
-        lines = [compose.outline(plan, clause, _items(plan, clause), self.chunks(plan.key), each)
+        lines = [compose.outline(plan, clause, _items(plan, clause), self.chunks(plan.key), each,
+                                 opening=self._opening_citations(plan) if not clause.path else None)
                  for plan, clause in found]
         return compose.listing("", lines, budget) if len(lines) > 1 else compose.single(lines, budget)
 
