@@ -30,7 +30,8 @@ SLOTS: tuple[tuple[str, str], ...] = (
              r"date of (?:issue|issuance|signing)|issue date|\bdated\b|"
              r"(?:ke hoach|\bkh\b|plan|van ban)\s*(?:so\s*)?\S*\s*(?:\w+\s){0,6}ngay nao"),
     ("title", r"(?:ke hoach|\bkh\b|van ban)\s*(?:so\s*)?\S*\s*(?:\w+\s){0,4}(?:la )?(?:ke hoach )?ve (?:gi|viec gi|cai gi)|"
-              r"la ke hoach (?:gi|ve gi)|ten (?:day du |goi )?(?:cua )?(?:ke hoach|van ban|\bkh\b)|trich yeu|\btitle\b|"
+              r"la (?:ke hoach|\bkh|quyet dinh|\bqd|van ban|nghi quyet|chi thi|cong van) (?:gi|ve gi|ve viec gi)\b|"
+              r"(?:quyet dinh|\bqd|van ban|nghi quyet|chi thi|cong van) (?:nay |do )?ve (?:gi|viec gi)\b|ten (?:day du |goi )?(?:cua )?(?:ke hoach|van ban|\bkh\b)|trich yeu|\btitle\b|"
               r"full name|"
               r"(?:is it|is this|is that|is the) (?:a )?plan (?:for|about|on)\b|plan (?:for|about) what|"
               r"what (?:is|'s) (?:the |this |that )?plan (?:\S+ )?(?:for|about|called|titled)|what is it called"),
@@ -214,6 +215,9 @@ class Profiler:
         agencies = tuple(self.agencies.named(readable))
         time = time_asked(question)
         plans, numbered, sides = self._named_plans(question, folded)
+        # Nor, in a plan named, do the words of its title ("thông tin đối ngoại" in Lào Cai's): it is about them.
+        titles = {w for p in self.plans if p.key in plans for w in content_words(p.metadata.title or "")}
+        words = [w for w in words if w not in titles] or words
         funding = funding_source(folded)
         section = _section_named(folded)
         registry = bool(time) or bool(_REGISTRY.search(folded) and _LIST.search(folded)
@@ -224,8 +228,8 @@ class Profiler:
             years=tuple(sorted({int(y) for y in _YEAR.findall(folded)})),
             terms=tuple(words), wants_long=bool(_LONG.search(fold(spelled))),  # the glossary's words are no cue of length compare=bool(_COMPARE.search(folded)),
             outline=bool(_OUTLINE.search(folded)), section=section, funding=funding,
-            # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents one plan cites, not which plans.
-            which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and numbered),
+            # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents a named plan cites, not which plans.
+            which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and plans),
             registry=registry, other_documents=others,
             other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
             refers_back=bool(_REFERS_BACK.search(fold(question))))

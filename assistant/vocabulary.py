@@ -30,7 +30,7 @@ SMALL_WORDS = frozenset("và các của cho với về".split())
 ADMIN_LEVELS = frozenset("tinh huyen thanh pho thi xa quan".split())
 # Question words beside QUESTION_WORDS that only point back into the conversation or soften the tone.
 FILLER = frozenset("đó này kia còn nữa vậy thế cái nhé nha ạ ơi hả hở à vay the con nua do nay kia nhi a "
-                   "ha roi bên ben sao what about how".split())
+                   "ha roi bên ben sao what about how giúp giùm dùm giup gium dum pls plz".split())
 ENGLISH_STOP = frozenset(
     "the of and in to for which what who whom whose when where why how is are was were be been does do did "
     "has have had will would should can could must may might a an that this these those their its it they "
