@@ -265,14 +265,17 @@ class PlanPlaces:
     def named(self, question: str, plans: list[Plan]) -> list[Plan]:
         """Plans whose district or province the question names (with or without diacritics).
 
-        A district plan is preferred over its province's when the district is named.
+        A district named stands for its plans, not its province's; a province named (other than only as the
+        province of a district named) stands for its own plans, its districts' when it has none.
         """
         text = f" {_folded(question)} "
         found = {name for name in self.names if f" {name} " in text}
         if not found:
             return []
         by_district = [p for p in plans if self.district.get(p.key) in found]
-        if by_district:
-            return by_district
-        in_province = [p for p in plans if self.province.get(p.key) in found]
-        return [p for p in in_province if p.key not in self.district] or in_province
+        above = {self.province.get(p.key) for p in by_district}
+        chosen = []
+        for province in sorted(found - set(self.district.values()) - above):
+            in_province = [p for p in plans if self.province.get(p.key) == province]
+            chosen += [p for p in in_province if p.key not in self.district] or in_province
+        return by_district + [p for p in chosen if p not in by_district]

@@ -91,6 +91,13 @@ def test_plans_named_apart_are_asked_side_by_side(wide_profiler):
     assert set(profile.plans) == {"ha-tinh-171-2015", "quang-ngai-2018-ke-hoach-ngoai-giao-van-hoa"}
     assert profile.sides == 2
     assert wide_profiler.run("kh 34 ban hanh ngay nao", "vi").sides == 1  # one number, two plans: not a comparison
+    # A district named beside provinces: each place stands for its own plan.
+    profile = wide_profiler.run("How do Gia Lai, Kon Rẫy and Đắk Lắk differ in the Cambodian partners they name?", "en")
+    assert {k.split("-")[0] + "-" + k.split("-")[1] for k in profile.plans} == {"gia-lai", "kon-ray", "dak-lak"}
+    assert profile.sides == 3
+    # A province named only as the district's province is not a plan of its own.
+    assert wide_profiler.run("huyen kon ray tinh kon tum giao phong nao lam dau moi", "vi").plans == \
+        ("kon-ray-ke-hoach-ngoai-giao-van-hoa-2030",)
 
 
 def test_the_year_of_a_cited_decision_is_a_word_to_find(wide_profiler):
