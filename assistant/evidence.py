@@ -84,8 +84,8 @@ class Evidence:
         self.total = sum(self.main.values()) + sum(self.context.values())
         # An English question's words are mostly not in the plans: what its words can tell is little, and
         # retrieval (dense similarity reads English against Vietnamese) is trusted more.
-        readable = len(known) / len(profile.terms) if profile.terms else 1.0
-        self.rank_decay = RANK_DECAY / max(readable, MIN_READABLE)
+        self.readable = len(known) / len(profile.terms) if profile.terms else 1.0
+        self.rank_decay = RANK_DECAY / max(self.readable, MIN_READABLE)
 
     def coverage(self, text: str, ignore: frozenset[str] = frozenset()) -> float:
         """Share of the question's weight found in the text (1.0 when the question has no words to weigh);

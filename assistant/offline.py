@@ -425,9 +425,10 @@ class OfflineAnswerer:
         close = CLOSE_PLAN * top if not profile.which_plans else top - evidence.rank_decay * EVIDENCE_CHUNKS - 0.15
         chosen = [u for u in by_plan.values()
                   if evidence.unit_score(u) >= close and evidence.coverage(u.text) >= MIN_COVERAGE][:limit]
-        if not profile.which_plans and len(self.plans.plans()) <= SCAN_PLANS:
+        if not profile.which_plans and len(self.plans.plans()) <= SCAN_PLANS and evidence.readable >= 0.5:
             # A question naming no plan is asked of every plan: one retrieval ranked low (or not at all) answers
-            # too when a clause of it holds the question's words as fully as the best unit does.
+            # too when a clause of it holds the question's words as fully as the best unit does (words,
+            # so only when most of the question's can be read against the plans).
             wanted = max(DETAIL_COVERAGE, CLOSE_PLAN * evidence.coverage(best.text))
             for plan in scope:
                 if len(chosen) >= MAX_UNNAMED_PLANS:
