@@ -41,6 +41,7 @@ MIN_COVERAGE = 0.34
 SURE_RETRIEVAL = 0.75  # fused score (1.0 = first on both sides) from which retrieval alone is trusted
 DETAIL_COVERAGE = 0.5  # a unit this good that holds no value of a detail asked shows it is not given
 WHOLE_PART = 0.6  # a part's heading holding this share of the question's words is what the question asks for
+SCAN_COVERAGE = 0.6  # a plan retrieval did not rank answers a question naming none from a unit this good
 CLOSE_PLAN = 0.75  # another plan's best unit this close to the best gets a line of its own
 ASKED_VALUES = DETAIL_SLOTS | {"time"}  # quoted only from a unit that states one
 
@@ -429,7 +430,7 @@ class OfflineAnswerer:
             # A question naming no plan is asked of every plan: one retrieval ranked low (or not at all) answers
             # too when a clause of it holds the question's words as fully as the best unit does (words,
             # so only when most of the question's can be read against the plans).
-            wanted = max(DETAIL_COVERAGE, CLOSE_PLAN * evidence.coverage(best.text))
+            wanted = max(SCAN_COVERAGE, 0.9 * evidence.coverage(best.text))
             for plan in scope:
                 if len(chosen) >= MAX_UNNAMED_PLANS:
                     break

@@ -189,11 +189,12 @@ class AgencyNames:
     def named(self, text: str) -> list[Agency]:
         """Agencies every core word of which the text holds, longest first, none inside another found;
         a field named without the kind of body ("Lao động - Thương binh và Xã hội") names each body of it."""
-        words = wordset(text)
-        hits = [a for a in self.agencies if len(a.core) >= 2 and a.core <= words]
+        order = folded_words(text)
+        words = frozenset(order)
+        hits = [a for a in self.agencies if len(a.core) >= 2 and a.core <= words and _together(a.core, order)]
         fields = {a.body for a in hits}
         hits += [a for a in self.agencies if len(a.body) >= 3 and a.body <= words and a.body not in fields
-                 and a not in hits]
+                 and a not in hits and _together(a.body, order)]
         hits.sort(key=lambda a: -len(a.core))
         kept: list[Agency] = []
         for agency in hits:
@@ -215,14 +216,40 @@ def mentions(text: str, agency: Agency, places: frozenset[str]) -> bool:
     return any(alias in tokens for alias in initialisms(agency.name, places) if alias.startswith(kind))
 
 
+def _together(name_words: frozenset[str], words: list[str]) -> bool:
+    """The words of a name stand close together in the text (a few others between, "các", a place), not
+    scattered over it: "văn" of "văn hóa" and "phòng" of "phòng nào" are no "Văn phòng"."""
+    best, have, start = len(words) + 1, {}, 0
+    for end, word in enumerate(words):
+        if word in name_words:
+            have[word] = have.get(word, 0) + 1
+        while len(have) == len(name_words):
+            best = min(best, end - start + 1)
+            first = words[start]
+            if first in have:
+                have[first] -= 1
+                if not have[first]:
+                    del have[first]
+            start += 1
+    return best <= len(name_words) + 3
+
+
 def _agency(name: str, places: frozenset[str]) -> Agency:
-    core = frozenset(w for w in _without_places(folded_words(name), places) if w not in ADMIN_LEVELS)
-    kind = folded_words(name)[0] if AGENCY_START.match(name) else ""
+    words = _spelled_words(name)
+    core = frozenset(w for w in _without_places(words, places) if w not in ADMIN_LEVELS)
+    kind = words[0] if AGENCY_START.match(name) else ""
     return Agency(name, core, core - {kind} if kind else frozenset())
 
 
 def _key(name: str, places: frozenset[str]) -> str:
-    return " ".join(_without_places(folded_words(name), places))
+    return " ".join(_without_places(_spelled_words(name), places))
+
+
+def _spelled_words(name: str) -> list[str]:
+    """An agency name's folded words with its abbreviations spelled out ("UBND huyện Buôn Đôn" is
+    "uy ban nhan dan huyen buon don"), as a question's are before they are read."""
+    return [w for word in folded_words(name) for w in (folded_words(ADMINISTRATIVE[word]) if word in ADMINISTRATIVE
+                                                       else [word])]
 
 
 def _without_places(words: list[str], places: frozenset[str]) -> list[str]:

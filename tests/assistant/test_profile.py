@@ -145,3 +145,11 @@ def test_the_plans_a_named_plan_cites_are_its_basis(wide_profiler):
 
 def test_a_contact_point_is_who_leads_not_a_phone_number(wide_profiler):
     assert wide_profiler.run("hai duong - who is the contact point with the Foreign Ministry?", "en").slot == "lead"
+
+
+def test_an_agency_written_with_an_abbreviation_is_named_spelled_out_and_only_by_its_words_together(wide_profiler):
+    profile = wide_profiler.run("ubnd huyen buon don duoc giao gi", "vi")
+    assert [a.name for a in profile.agencies] == ["UBND huyện Buôn Đôn"]
+    # "phòng nào ... ủy ban nhân dân ... văn hóa": the words of "Văn phòng UBND tỉnh", but scattered
+    profile = wide_profiler.run("kon ray phong nao chu tri tham muu ubnd huyen trien khai hoat dong ngoai giao van hoa", "vi")
+    assert "Văn phòng UBND tỉnh" not in [a.name for a in profile.agencies]
