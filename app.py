@@ -125,22 +125,25 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
         if not users.is_admin(getattr(request, "username", None)):
             raise gr.Error("Chỉ quản trị viên được làm việc này / Admins only")
 
-    def respond(message: str, history: list, plans: list[str] | None, answers: list):
+    def respond(message: str, history: list, plans: list[str] | None, answers: list, turn):
+        """`turn`: what the conversation's last answer was about (plan, task, agency, what it quoted), kept
+        per session so a follow-up goes on from it rather than from the earlier question asked again."""
         message = (message or "").strip()
         if not message:
-            yield history, gr.update(), gr.update(), answers, ""
+            yield history, gr.update(), gr.update(), answers, "", turn
             return
         asked = [{"role": "user", "content": _text(m["content"])} for m in history if m.get("role") == "user"]
         history = history + [{"role": "user", "content": message}]
         written = ""
-        for step in assistant.ask_stream(message, asked, Filters(plans=tuple(plans or ()))):
+        for step in assistant.ask_stream(message, asked, Filters(plans=tuple(plans or ())), previous=turn):
             if isinstance(step, str):
                 written += step
-                yield history + [{"role": "assistant", "content": written}], gr.update(), gr.update(), answers, ""
+                yield (history + [{"role": "assistant", "content": written}], gr.update(), gr.update(), answers, "",
+                       turn)
                 continue
             answers = answers + [step.to_dict()]
             yield (history + [{"role": "assistant", "content": render_answer(step)}],
-                   render_sources(step, files), plain_text(step), answers, "")
+                   render_sources(step, files), plain_text(step), answers, "", step.turn)
 
     def on_like(answers: list, reason: str, plans: list[str] | None, data: gr.LikeData,
                 request: gr.Request):
@@ -222,6 +225,7 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
             language = gr.Radio(["Tiếng Việt", "English"], value="Tiếng Việt", show_label=False,
                                 elem_id="language", scale=0)
         answers = gr.State([])
+        turn = gr.State(None)
         with gr.Tab("Hỏi đáp / Chat"):
             if assistant.settings.answerer == "llm":
                 gr.Markdown("_Chế độ mô hình ngôn ngữ: chậm hơn (10-40 giây mỗi câu trả lời) / "
@@ -245,10 +249,10 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
                     copy_box = gr.Textbox(label=VI["copy"],
                                           lines=5, buttons=["copy"], elem_id="copy-answer")
             for trigger in (question.submit, ask.click):
-                trigger(respond, [question, chatbot, plan_filter, answers],
-                        [chatbot, sources, copy_box, answers, question], api_visibility="private")
-            clear.click(lambda: ([], render_sources(None, files), "", []), None,
-                        [chatbot, sources, copy_box, answers], api_visibility="private")
+                trigger(respond, [question, chatbot, plan_filter, answers, turn],
+                        [chatbot, sources, copy_box, answers, question, turn], api_visibility="private")
+            clear.click(lambda: ([], render_sources(None, files), "", [], None), None,
+                        [chatbot, sources, copy_box, answers, turn], api_visibility="private")
             chatbot.like(on_like, [answers, reason, plan_filter], None, api_visibility="private")
         with gr.Tab("Nhiệm vụ / Tasks"):
             with gr.Row():

@@ -360,7 +360,7 @@ class OfflineAnswerer:
         leads = leads[:max(0, MAX_PLANS - len(found) - len(lines))]
         budget = MAX_LONG_ANSWER if profile.outline else MAX_ANSWER  # "tóm tắt": all of them, each in full
         count = len(found) + len(lines) + len(leads)
-        each = (budget - 40) // max(count, 1)
+        each = (budget - 40 - len(compose.t["duties_intro"])) // max(count, 1)
         lines += [compose.agency_duties(plan, lead, fresh, each, line=count > 1) for plan, lead, fresh in found]
         lines += [compose.agency_tasks(plan, [(t, c) for t in led if (c := registry.chunk_of(plan, t))], each,
                                        line=count > 1) for plan, led in leads]
@@ -368,7 +368,7 @@ class OfflineAnswerer:
             return None
         if len(lines) == 1:
             return compose.single(lines, budget)
-        return compose.listing("", lines, budget)
+        return compose.listing(compose.t["duties_intro"], lines, budget)
 
     # -- a part of the plan ------------------------------------------------------------------------
     def _section(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
