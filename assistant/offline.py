@@ -130,13 +130,9 @@ class OfflineAnswerer:
         if profile.years and not profile.plans and (profile.which_plans or profile.asks_document) \
                 and (profile.slot is None or profile.slot in DOCUMENT_SLOTS) \
                 and not (profile.agencies or profile.countries or profile.time or profile.funding or profile.section):
-            # "Which plans run to 2030?", "kế hoạch nào ban hành năm 2022?": the plans' own metadata as data.
-            years = set(profile.years)
-            plans = [p for p in self.plans.plans()
-                     if years & {p.metadata.year, p.metadata.horizon, int((p.metadata.date or "0")[:4])}]
-            if plans:
-                fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or ["date", "horizon"]
-                return self._document(plans[:MAX_WHICH_PLANS], fields, compose)
+            answer = self._plans_of_year(profile, compose)
+            if answer is not None:
+                return answer
         if profile.asks_document:
             fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or [profile.slot]
             return self._document(self._answering_plans(profile, scope, retrieval), fields, compose)
@@ -241,6 +237,17 @@ class OfflineAnswerer:
                    for u in good or units[:6])
 
     # -- what the plan says about itself -----------------------------------------------------------
+    def _plans_of_year(self, profile: Profile, compose: Composer) -> Answer | None:
+        """"Which plans run to 2030?", "kế hoạch nào ban hành năm 2022?": every plan's metadata as data (its
+        year, horizon or date of issue), not the plans the year narrowed retrieval to."""
+        years = set(profile.years)
+        plans = [p for p in self.plans.plans()
+                 if years & {p.metadata.year, p.metadata.horizon, int((p.metadata.date or "0")[:4])}]
+        if not plans:
+            return None
+        fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or ["date", "horizon"]
+        return self._document(plans[:MAX_WHICH_PLANS], fields, compose)
+
     def _document(self, plans: list[Plan], fields: list[str], compose: Composer) -> Answer:
         budget = MAX_LONG_ANSWER if len(plans) > 2 else MAX_ANSWER
         lines = []
