@@ -126,9 +126,9 @@ class Composer:
         budget = MAX_TABLE if long else MAX_ANSWER
         shown = matches[:MAX_ROWS if long else MAX_SHORT_ROWS]
         several = len({m.plan.key for m in matches}) > 1
-        # Each row's content gets a fair share of the room its fields leave: short ones give theirs to long ones.
         if lead:
             slot = "time"
+        # Each row's content gets a fair share of the room its fields leave: short ones give theirs to long ones.
         fixed = [len(self.task_row(m, 0, slot, several)) for m in shown]
         wanted = [min(MAX_ROW, len(m.task.content)) for m in shown]
         shares = fair_shares(wanted, budget - 90 - sum(fixed), least=50)
