@@ -307,6 +307,11 @@ def window(best: Unit, budget: int) -> list[Unit]:
         chosen.append(units[j])
         size += len(units[j].text)
     chosen.sort(key=lambda u: u.start)
+    # What follows a heading is what it is about: the start of the next line (cut at a word) comes before
+    # the headings above, when the best unit is a heading itself.
+    if is_heading(chosen[-1].text):
+        size += _cut_into(chosen, cut, chunk, budget - size - 2)
+        cut = None
     # The nearest heading above says whose duty or which activity this is; the chunk's first line too.
     above = heading_above(chosen[0])
     for head in ([above] if above else []) + [units[0]]:
@@ -315,12 +320,19 @@ def window(best: Unit, budget: int) -> list[Unit]:
             size += len(head.text)
     chosen.sort(key=lambda u: u.start)
     # The list goes on below: what room is left holds the start of the next line, cut at a word.
-    room = budget - size - 2
-    if cut is not None and room >= MIN_CUT and cut.start > chosen[-1].start:
-        end = chunk.text.rfind(" ", cut.start, cut.start + room)
-        if end > cut.start:
-            chosen.append(Unit(chunk, cut.start, end, cut.rank))
+    _cut_into(chosen, cut, chunk, budget - size - 2)
     return chosen
+
+
+def _cut_into(chosen: list[Unit], cut: Unit | None, chunk: Chunk, room: int) -> int:
+    """Append the start of the next line to what is chosen, cut at a word to the room; its length."""
+    if cut is None or room < MIN_CUT or cut.start <= chosen[-1].start:
+        return 0
+    end = chunk.text.rfind(" ", cut.start, cut.start + room)
+    if end <= cut.start:
+        return 0
+    chosen.append(Unit(chunk, cut.start, end, cut.rank))
+    return end - cut.start
 
 
 def _item_line(plan: Plan, item: Clause, room: int) -> str:

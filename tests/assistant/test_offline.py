@@ -197,3 +197,18 @@ def test_tasks_an_agency_leads_name_it_once_and_keep_each_row_whole_enough(sampl
 def test_a_quarter_asked_lists_what_who_and_when(sample_assistant):
     answer = sample_assistant.ask("dak lak – what's on the schedule for Q3?")
     assert "UBND huyện Ea Súp" in answer.text and "Quý III/2024" in answer.text
+
+
+def test_a_quote_of_a_heading_shows_what_follows_it_before_the_headings_above():
+    from assistant.compose import window
+    from assistant.evidence import Unit
+    from index.chunks import Chunk
+    text = ("V. TỔ CHỨC THỰC HIỆN\n8. Sở Khoa học và Công nghệ\n"
+            "Căn cứ hướng dẫn của Bộ Khoa học và Công nghệ, phối hợp với Sở Ngoại vụ và các Sở, ban, ngành liên "
+            "quan tham mưu Ủy ban nhân dân tỉnh triển khai nghiên cứu ứng dụng khoa học công nghệ vào các hoạt "
+            "động ngoại giao văn hóa ở trong và ngoài nước.")
+    chunk = Chunk("c", "p", "p.txt", "V › 8", 1, "clause", text, "")
+    start = text.index("8. Sở")
+    heading = Unit(chunk, start, start + len("8. Sở Khoa học và Công nghệ"), 0)
+    quoted = " ".join(u.text for u in window(heading, 140))
+    assert quoted.startswith("8. Sở Khoa học và Công nghệ Căn cứ hướng dẫn")  # the duty, not "V. TỔ CHỨC ..."
