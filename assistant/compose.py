@@ -79,9 +79,8 @@ class Composer:
     # -- lines -------------------------------------------------------------------------------------
     def short_name(self, plan: Plan) -> str:
         """The plan in a line of a list of plans: its place, and its number when it has one."""
-        meta = plan.metadata
-        place = meta.district or meta.province or self.plan_name(plan)
-        return f"{place} {meta.number}" if meta.number else place
+        place = place_of(plan) if plan.metadata.district or plan.metadata.province else self.plan_name(plan)
+        return f"{place} {plan.metadata.number}" if plan.metadata.number else place
 
     def quote(self, plan: Plan, best: Unit, budget: int, brief: bool = False, line: bool = False) -> str:
         """The best unit with its neighbours in the clause, as much as the budget holds; `line`: as one line of
@@ -156,8 +155,7 @@ class Composer:
         else:
             tail = self.t["row_tail"].format(lead=self.name(task.lead) or "—", n=n,
                                              field=self.t[f"label_{field}"], value=self.name(value))
-        meta = match.plan.metadata
-        where = f"({meta.district or meta.province or match.plan.key}) " if several else ""
+        where = f"({place_of(match.plan)}) " if several else ""
         return f"- {where}{clip(task.content, room) if room else ''}{tail}"
 
     def agency_duties(self, plan: Plan, agency: str, units: list[Unit], budget: int, line: bool = False) -> str:
@@ -335,11 +333,15 @@ def _cut_into(chosen: list[Unit], cut: Unit | None, chunk: Chunk, room: int) -> 
     return end - cut.start
 
 
+def place_of(plan: Plan) -> str:
+    """The district or province a plan is for, as it writes it."""
+    return plan.metadata.district or plan.metadata.province or plan.key
+
+
 def _item_line(plan: Plan, item: Clause, room: int) -> str:
     """An item of a part in one line of at most `room`: its text, or for a heading alone ("1. Các giải
     pháp đột phá") the first line of each clause under it, each cut to its share."""
-    depth = len(item.path)
-    under = [c for c in plan.clauses if len(c.path) == depth + 1 and c.path[:depth] == item.path]
+    under = plan.under(item.path)
     text = item.text.strip()
     if "\n" in text or not under:
         parts = [" ".join(line.split()).removeprefix("- ").removeprefix("+ ") for line in text.split("\n")]

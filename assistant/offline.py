@@ -511,7 +511,6 @@ def _part_summarised(plan: Plan, best: Unit, profile: Profile) -> Clause | None:
 
 def _items(plan: Plan, part: Clause) -> list[Clause]:
     """The clauses one level under a part, in the plan's order."""
-    depth = len(part.path)
-    return [c for c in plan.clauses if len(c.path) == depth + 1 and c.path[:depth] == part.path
-            and (depth or c.kind in PARTS)]  # the whole plan's items are its parts, not its opening
+    return [c for c in plan.under(part.path)
+            if part.path or c.kind in PARTS]  # the whole plan's items are its parts, not its opening
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from assistant.vocabulary import (DOCUMENT_NUMBER, Agency, AgencyNames, TimeAsked, content_words, country_named,
                                   fold, funding_source, time_asked)
 from index.glossary import Glossary
-from index.retriever import PlanPlaces
+from index.retriever import YEAR, PlanPlaces
 from ingest import Plan
 
 # Slots, tried in this order; each pattern runs on the question folded to ASCII with shorthand expanded.
@@ -101,7 +101,6 @@ _TYPED_NUMBER = re.compile(DOCUMENT_NUMBER.pattern, re.I)  # "1908/kh-ubnd" as t
 # "(ko phai Dak Lak)", "not Hanoi's": a place named to say it is not the one meant (two syllables at most).
 _NOT_MEANT = re.compile(r"\b(?:khong phai|ko phai|k phai|chu khong|not|rather than|instead of|ngoai tru)\s+"
                         r"(?:(?:cua|la|the|of|kh|ke hoach)\s+)*\w+(?:\s+\w+)?")
-_YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)\b(?!\s*/)")
 _OTHER_DOCUMENT = re.compile(r"quyet dinh|nghi quyet|chi thi|thong tu|cong van|decision|resolution|directive")
 _PLAN_NUMBER = re.compile(r"\b(?:kh|ke hoach|plan|so|no\.?|number)\s*(?:so\s*)?(\d{1,5})\b(?!\s*/\s*(?:qd|nq|ct))"
                           r"|\b(\d{1,5})\s*/\s*kh\b|(?<![\d/])\b(?!19\d\d|20\d\d)(\d{3,5})\b(?!\s*/)")
@@ -225,7 +224,7 @@ class Profiler:
         profile = Profile(
             question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
             plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, time=time,
-            years=tuple(sorted({int(y) for y in _YEAR.findall(folded)})),
+            years=tuple(sorted({int(y) for y in YEAR.findall(folded)})),
             terms=tuple(words), wants_long=bool(_LONG.search(fold(spelled))),  # the glossary's words are no cue of length compare=bool(_COMPARE.search(folded)),
             outline=bool(_OUTLINE.search(folded)), section=section, funding=funding,
             # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents a named plan cites, not which plans.

@@ -27,7 +27,8 @@ DOCUMENT_CHUNK_WEIGHT = 0.5
 CANDIDATES = 40
 _VI_MARKS = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 _WORD = re.compile(r"\w+(?:'s)?|[^\w\s]")
-_YEAR = re.compile(r"(?<![\d/.-])(20\d\d|19\d\d)(?![\d/])")
+# A year named, not that of a cited number (2013/QĐ-TTg) or of a date (30/11/2021).
+YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?!\d)(?!\s*/)")
 # The document-information chunk and the recipients list answer only questions about the document itself.
 DOCUMENT_CUES = re.compile(
     r"ban hành|ban hanh|\bký\b|\bky\b|người ký|nguoi ky|số hiệu|so hieu|\bsố\b|ngày nào|ngay nao|nơi nhận|noi nhan|"
@@ -200,7 +201,7 @@ class Retriever:
             places = sorted({_place(p) for p in named})
             notes.append(("Chỉ tìm trong kế hoạch của " if language == "vi" else "Searched only the plans of ")
                          + ", ".join(places))
-        years = {int(y) for y in _YEAR.findall(question)}
+        years = {int(y) for y in YEAR.findall(question)}
         plan_years = {p.metadata.year for p in chosen if p.metadata.year}
         horizons = {p.metadata.horizon for p in chosen if p.metadata.horizon}
         asked = years - horizons

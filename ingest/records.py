@@ -136,6 +136,11 @@ class Plan:
     def key(self) -> str:
         return self.document.rsplit(".", 1)[0]
 
+    def under(self, path: tuple[str, ...]) -> list[Clause]:
+        """The clauses one level under the clause at `path` (the plan's top level for ()), in order."""
+        depth = len(path)
+        return [c for c in self.clauses if len(c.path) == depth + 1 and c.path[:depth] == path]
+
     def clause(self, label: str) -> Clause:
         for clause in self.clauses:
             if clause.label == label:
