@@ -14,7 +14,8 @@ from pathlib import Path
 
 EVAL = Path(__file__).resolve().parents[1] / "data" / "eval"
 SOURCES = ("dev.jsonl", "real-openings.jsonl", "written-a.jsonl", "written-b.jsonl", "written-c.jsonl",
-           "written-d.jsonl", "written-e.jsonl", "written-f.jsonl", "written-g.jsonl", "failures.jsonl")
+           "written-d.jsonl", "written-e.jsonl", "written-f.jsonl", "written-g.jsonl", "written-h.jsonl",
+           "failures.jsonl")
 
 
 def part(question_id: str) -> str:
