@@ -31,8 +31,8 @@ class Glossary:
     def __init__(self, entries: list[GlossaryEntry]):
         self.entries = entries
         variants = sorted(((v, e) for e in entries for v in e.english), key=lambda ve: -len(ve[0]))
-        self._english = [(re.compile(r"(?<![\w-])" + re.escape(v).replace("Department", _DEPARTMENT) + r"(?!\w)",
-                                     re.I), e) for v, e in variants]
+        self._english = [(re.compile(r"(?<![\w-])" + _inflected(re.escape(v).replace("Department", _DEPARTMENT))
+                                     + r"(?!\w)", re.I), e) for v, e in variants]
         self._vietnamese = sorted(entries, key=lambda e: -len(e.vietnamese))
 
     @classmethod
@@ -81,6 +81,20 @@ class Glossary:
             if folded == known or (folded.startswith(known + " ") and len(folded) - len(known) <= 12):
                 return entry.english[0]
         return None
+
+
+def _inflected(pattern: str) -> str:
+    """An English variant matched in the singular and the plural ("solution" for "solutions", "duty" for
+    "duties"): a question says either."""
+    if not pattern[-1:].isalpha() or len(pattern) < 4:
+        return pattern
+    if pattern.endswith("ies"):
+        return pattern[:-3] + "(?:ies|y)"
+    if pattern.endswith("y"):
+        return pattern[:-1] + "(?:ies|y)"
+    if pattern.endswith("s") and not pattern.endswith("ss"):
+        return pattern[:-1] + "s?"
+    return pattern + "s?"
 
 
 @lru_cache(maxsize=1)
