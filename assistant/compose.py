@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +27,10 @@ MAX_ROWS = 12  # tasks listed in one answer; the Tasks tab has the rest
 MAX_ROW = 200  # of what a task is, in a row of a list; the Tasks tab has the whole row
 MIN_CUT = 80  # room for the start of one more line in a quote, below which none is begun
 MAX_SHORT_ROWS = 4  # in an answer to a question that asked for one thing
+DOCUMENT_LINE = 130  # about what a plan's number, date and horizon take in a line
+MIN_REFERENCE = 60  # room for the document a plan implements, below which the line goes without it
 _ABOUT = re.compile(r"\s(?:về|phê duyệt|ban hành|triển khai|hướng dẫn|quy định)\s")
+_PHRASE_END = re.compile(r"[;:,]\s+")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
@@ -82,17 +86,24 @@ class Composer:
         place = place_of(plan) if plan.metadata.district or plan.metadata.province else self.plan_name(plan)
         return f"{place} {plan.metadata.number}" if plan.metadata.number else place
 
-    def quote(self, plan: Plan, best: Unit, budget: int, brief: bool = False, line: bool = False) -> str:
+    def quote(self, plan: Plan, best: Unit, budget: int, brief: bool = False, line: bool = False,
+              weigh: Callable[[str], float] | None = None) -> str:
         """The best unit with its neighbours in the clause, as much as the budget holds; `line`: as one line of
-        a list of plans, named short."""
+        a list of plans, named short; `weigh`: how much of the question a text holds, so that a unit longer
+        than the room is shown where it answers, not only from its start."""
         template = self.t["quote_line" if line else "quote"]
         name = self.short_name(plan) if line else self.plan_name(plan)
         head = template.format(plan=name, section=best.chunk.section, quote="", n=99)
         room = budget - len(head) - 4 if not brief else min(budget - len(head), 260)
+        if weigh is not None and len(best.text) > room:
+            best = focused(best, room - 4, weigh)
         chosen = window(best, room)
         n = self.cite(best.chunk, chosen)
-        joined = "\n".join(u.text.strip() for u in chosen) if not brief else " ".join(u.text.strip() for u in chosen)
-        if chosen and not any(b == chosen[-1].end for _, b in sentences(best.chunk.text)):
+        spans = sentences(best.chunk.text)
+        starts = {a for a, _ in spans}
+        pieces = [("" if u.start in starts else "… ") + u.text.strip() for u in chosen]
+        joined = ("\n" if not brief else " ").join(pieces)
+        if chosen and not any(b == chosen[-1].end for _, b in spans):
             joined += " …"
         joined = clip(joined, room)  # the best unit alone may be longer than the room
         return template.format(plan=name, section=best.chunk.section, quote=joined, n=n)
@@ -158,10 +169,11 @@ class Composer:
         where = f"({place_of(match.plan)}) " if several else ""
         return f"- {where}{clip(task.content, room) if room else ''}{tail}"
 
-    def agency_duties(self, plan: Plan, agency: str, units: list[Unit], budget: int, line: bool = False) -> str:
+    def agency_duties(self, plan: Plan, agency: str, units: list[Unit], budget: int, line: bool = False,
+                      none_other: bool = False) -> str:
         """The agency's duties; when they do not all fit, each is shortened rather than any left out. `line`:
-        one line of a list of plans, the plan named short."""
-        template = self.t["agency_duties_line" if line else "agency_duties"]
+        one line of a list of plans, the plan named short; `none_other`: these were all said already."""
+        template = self.t["no_other_duties" if none_other else "agency_duties_line" if line else "agency_duties"]
         name = self.short_name(plan) if line else self.plan_name(plan)
         self.turn.agency = self.turn.agency or agency
         head = template.format(plan=name, agency=self.name(agency), quote="", n=0)
@@ -213,8 +225,11 @@ class Composer:
         tasks = "; ".join(f"{clip(' '.join(task.content.split()), share)} [{self.cite(chunk)}]" for task, chunk in led)
         return template.format(plan=name, agency=self.name(agency), tasks=tasks)
 
-    def document(self, plan: Plan, chunk: Chunk, fields: list[str]) -> str:
-        """The number, date, issuer and signer, as the plan writes them."""
+    def document(self, plan: Plan, chunk: Chunk, fields: list[str], opening: list[Unit] | None = None,
+                 room: int = MAX_ANSWER) -> str:
+        """The number, date, issuer and signer, as the plan writes them; with the horizon, the document of
+        the strategy it implements, when the opening (`opening`: its sentences citing documents) names it
+        and the line's `room` holds it beside the rest."""
         meta = plan.metadata
         parts = []
         if "number" in fields and meta.number:
@@ -232,7 +247,12 @@ class Composer:
             signer = " ".join(x for x in (meta.signer_title, meta.signer) if x)
             parts.append(self.t["signed_by"].format(signer=signer))
         if "horizon" in fields:
-            parts.append(self.t["horizon"].format(span=self.horizon_span(plan)))
+            span = self.horizon_span(plan)
+            strategy = [u for u in opening or [] if "chien luoc" in fold(u.text)] or (opening or [])[:1]
+            if strategy and "basis" not in fields and room - DOCUMENT_LINE >= MIN_REFERENCE:
+                reference = clip(_reference(strategy[0].text), min(200, room - DOCUMENT_LINE))
+                span += f": {reference} [{self.cite(strategy[0].chunk, strategy[:1])}]"
+            parts.append(self.t["horizon"].format(span=span))
         if "title" in fields and meta.title:
             parts.insert(0, self.t["titled"].format(title=full_title(meta.title)))
         name = self.plan_name(plan)
@@ -320,6 +340,24 @@ def window(best: Unit, budget: int) -> list[Unit]:
     # The list goes on below: what room is left holds the start of the next line, cut at a word.
     _cut_into(chosen, cut, chunk, budget - size - 2)
     return chosen
+
+
+def focused(unit: Unit, room: int, weigh: Callable[[str], float]) -> Unit:
+    """The run of the unit's phrases (cut after ";", ":" or ",") of at most `room` characters that holds
+    most of the question; the earliest such run when several hold as much."""
+    text = unit.text
+    cuts = [0] + [m.end() for m in _PHRASE_END.finditer(text)] + [len(text)]
+    best, best_weight = (0, 0), -1.0
+    for i in range(len(cuts) - 1):
+        for j in range(i + 1, len(cuts)):
+            if cuts[j] - cuts[i] > room:
+                break
+            weight = weigh(text[cuts[i]:cuts[j]])
+            if weight > best_weight:
+                best, best_weight = (cuts[i], cuts[j]), weight
+    if best == (0, 0):
+        return unit
+    return Unit(unit.chunk, unit.start + best[0], unit.start + best[1], unit.rank)
 
 
 def _cut_into(chosen: list[Unit], cut: Unit | None, chunk: Chunk, room: int) -> int:

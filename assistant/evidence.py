@@ -98,17 +98,22 @@ class Evidence:
             sum(v for w, v in self.context.items() if w in present)
         return found / total
 
-    def unit_score(self, unit: Unit) -> float:
+    def unit_score(self, unit: Unit, ranked: bool = True) -> float:
+        """The unit's share of the question (with its heading's), less what its chunk's rank costs."""
         heading = unit.chunk.text.split("\n", 1)[0]
         own = self.coverage(unit.text)
         around = self.coverage(f"{unit.text} {heading} {unit.chunk.section}")
-        return 0.7 * own + 0.3 * around - self.rank_decay * unit.rank
+        return 0.7 * own + 0.3 * around - (self.rank_decay * unit.rank if ranked else 0.0)
 
     def units(self, retrieval: Retrieval, chunks: int = EVIDENCE_CHUNKS) -> list[Unit]:
         """Every unit of the top chunks (the document-information chunk only for document questions)."""
         found = []
-        for rank, item in enumerate(retrieval.items[:chunks]):
-            if item.chunk.section == METADATA_SECTION and not self.profile.asks_document:
+        for position, item in enumerate(retrieval.items):
+            # A Vietnamese question's words are read against the plans' own: the clause that holds them best
+            # is near the top however the embedding ranked it (an English one is read through the embedding).
+            rank = min(position, item.lexical_rank - 1) if item.lexical_rank and self.profile.language == "vi" \
+                else position
+            if rank >= chunks or (item.chunk.section == METADATA_SECTION and not self.profile.asks_document):
                 continue
             found.extend(u for u in units_of(item.chunk, rank) if not _bare_heading(u) and not is_instruction(u.text))
         return found

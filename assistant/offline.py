@@ -43,6 +43,7 @@ DETAIL_COVERAGE = 0.5  # a unit this good that holds no value of a detail asked 
 WHOLE_PART = 0.6  # a part's heading holding this share of the question's words is what the question asks for
 SCAN_COVERAGE = 0.6  # a plan retrieval did not rank answers a question naming none from a unit this good
 CLOSE_PLAN = 0.75  # another plan's best unit this close to the best gets a line of its own
+CLOSE_RETRIEVAL = 0.95  # and so does one this good, in a chunk this close to the first retrieved
 ASKED_VALUES = DETAIL_SLOTS | {"time"}  # quoted only from a unit that states one
 
 
@@ -263,7 +264,8 @@ class OfflineAnswerer:
                 lines.append(compose.t["abstain_field"].format(plan=name[:1].upper() + name[1:],
                                                                field=compose.t[f"field_{fields[0]}"]))
                 continue
-            lines.append(compose.document(plan, metadata_chunk(plan), fields))
+            opening = self._opening_citations(plan) if "horizon" in fields else None
+            lines.append(compose.document(plan, metadata_chunk(plan), fields, opening, budget // len(plans)))
         if len(plans) == 1 and lines and "[" not in lines[0]:
             chunk = metadata_chunk(plans[0])
             return compose.abstain(nearby=Unit(chunk, 0, len(chunk.text), 0), reason="abstain_plain", text=lines[0])
@@ -358,8 +360,7 @@ class OfflineAnswerer:
                 units = [u for u in units if "phối hợp" in u.text.lower()] or units
             fresh = [u for u in units if fold(u.text) not in said]
             if said and not fresh:
-                lines.append(compose.t["no_other_duties"].format(agency=compose.name(task.lead),
-                                                                 plan=compose.plan_name(plan)))
+                lines.append(compose.agency_duties(plan, task.lead, units, MAX_ANSWER, none_other=True))
             elif fresh:
                 found.append((plan, task.lead, fresh))
             if len(found) + len(lines) >= MAX_PLANS:
@@ -416,11 +417,13 @@ class OfflineAnswerer:
             if len(chosen) > 1:
                 each = (MAX_LONG_ANSWER - 60) // len(chosen)
                 return compose.listing(compose.t["per_plan_intro"],
-                                       [compose.quote(self.plans.get(u.chunk.plan), u, each) for u in chosen],
+                                       [compose.quote(self.plans.get(u.chunk.plan), u, each, weigh=evidence.coverage)
+                                        for u in chosen],
                                        MAX_LONG_ANSWER)
         if self._named_scope(profile, retrieval) and not profile.which_plans and not profile.compare:
             plan = self.plans.get(best.chunk.plan)
-            return compose.single([compose.quote(plan, best, budget)], budget)
+            compose.turn.agency = self._duty_of(best)
+            return compose.single([compose.quote(plan, best, budget, weigh=evidence.coverage)], budget)
         by_plan: dict[str, Unit] = {}
         if profile.which_plans and len(self.plans.plans()) <= SCAN_PLANS:
             # "Which plans mention X?" is asked of every plan, not only of those retrieval ranked first.
@@ -431,8 +434,15 @@ class OfflineAnswerer:
         top = evidence.unit_score(best)
         limit = MAX_WHICH_PLANS if profile.which_plans else MAX_PLANS
         close = CLOSE_PLAN * top if not profile.which_plans else top - evidence.rank_decay * EVIDENCE_CHUNKS - 0.15
+        # Another plan answers too when its unit is as good as the best apart from rank, and retrieval put its
+        # chunk about as high: rank alone weighs heavily when few of the question's words can be read.
+        fused = {i.chunk.id: i.score for i in retrieval.items}
+        first = retrieval.items[0].score if retrieval.items else 0.0
         chosen = [u for u in by_plan.values()
-                  if evidence.unit_score(u) >= close and evidence.coverage(u.text) >= MIN_COVERAGE][:limit]
+                  if (evidence.unit_score(u) >= close or (
+                      evidence.unit_score(u, ranked=False) >= CLOSE_PLAN * evidence.unit_score(best, ranked=False)
+                      and fused.get(u.chunk.id, 0.0) >= CLOSE_RETRIEVAL * first))
+                  and evidence.coverage(u.text) >= MIN_COVERAGE][:limit]
         if not profile.which_plans and len(self.plans.plans()) <= SCAN_PLANS and evidence.readable >= 0.5:
             # A question naming no plan is asked of every plan: one retrieval ranked low (or not at all) answers
             # too when a clause of it holds the question's words as fully as the best unit does (words,
@@ -448,15 +458,23 @@ class OfflineAnswerer:
                     chosen.append(evidence.best(own))
         if len(chosen) <= 1:
             plan = self.plans.get(best.chunk.plan)
-            return compose.single([compose.quote(plan, best, budget)], budget)
+            return compose.single([compose.quote(plan, best, budget, weigh=evidence.coverage)], budget)
         # A line for each plan that answers a question naming none is still a short answer; a list of
         # plans, a comparison or a summary is a long one.
         budget = MAX_LONG_ANSWER if profile.which_plans or profile.compare or profile.outline else MAX_ANSWER
         each = (budget - 60) // len(chosen)
-        lines = [compose.quote(self.plans.get(u.chunk.plan), u, each, brief=profile.which_plans, line=True)
+        lines = [compose.quote(self.plans.get(u.chunk.plan), u, each, brief=profile.which_plans, line=True,
+                               weigh=evidence.coverage)
                  for u in chosen]
         intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
         return compose.listing(intro, lines, budget)
+
+    def _duty_of(self, unit: Unit) -> str:
+        """The agency whose duties the unit is among ("5. Phòng Tài chính - Kế hoạch: Chủ trì ..."), if any."""
+        head = heading_above(unit) or (unit if is_heading(unit.text) else None)
+        # The heading names the agency before its duties: "N. <agency>: <duties>".
+        named = self.vocabulary().agencies.named(head.text.split(":", 1)[0]) if head else []
+        return named[0].name if named else ""
 
     def _best_in(self, plan: Plan, units: list[Unit], evidence: Evidence) -> Unit | None:
         """The plan's best unit among those retrieved, or else among all its clauses."""

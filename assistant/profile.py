@@ -90,13 +90,15 @@ _APPENDIX = re.compile(r"phu luc|appendix|annex")
 _COMPARE = re.compile(r"so sanh|khac nhau|giong nhau|\bcompare|difference|\bvs\b|versus|ca hai|both")
 _WHICH_PLANS = re.compile(r"(?:nhung|cac)? ?ke hoach nao|which (?:of the )?plans?|what plans?|in which plan|plans? (?:that|which) "
                           r"|cac ke hoach|tinh nao|which provinces?|nhung tinh|cac tinh")
-_REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|chuong trinh|su kien|(?:nhung|cac) muc|muc nao|tasks?|items?|"
+_REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|noi dung|chuong trinh|su kien|(?:nhung|cac) muc|muc nao|tasks?|items?|"
                        r"activit|events?|programs?|"
                        r"programmes?|what (?:is|are) (?:due|planned|scheduled|happening)")
 _LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b")
 # "còn những danh hiệu ...", "and the budget for ...": a question that goes on from the one before.
 _CONTINUES = re.compile(r"\s*(?:(?:the|vay|thi)\s+)?(?:con|va|and|also|what about|how about)\b")
 _REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|these|it|they|them|same)\b")
+# Typed with diacritics, "do Sở Ngoại vụ chủ trì" (by) is not "đó" (that): the marked words are read instead.
+_REFERS_BACK_MARKED = re.compile(r"\b(?:đó|này|kia|ấy|trên|vừa rồi|that|this|those|these|it|they|them|same)\b")
 _TYPED_NUMBER = re.compile(DOCUMENT_NUMBER.pattern, re.I)  # "1908/kh-ubnd" as typed in chat
 # "(ko phai Dak Lak)", "not Hanoi's": a place named to say it is not the one meant (two syllables at most).
 _NOT_MEANT = re.compile(r"\b(?:khong phai|ko phai|k phai|chu khong|not|rather than|instead of|ngoai tru)\s+"
@@ -231,7 +233,8 @@ class Profiler:
             which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and plans),
             registry=registry, other_documents=others,
             other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
-            refers_back=bool(_REFERS_BACK.search(fold(question))))
+            refers_back=bool(_REFERS_BACK.search(fold(question)) if fold(question) == question.lower()
+                             else _REFERS_BACK_MARKED.search(question.lower())))
         return self._follow(profile, previous) if previous and previous.profile else profile
 
     def _named_plans(self, question: str, folded: str) -> tuple[tuple[str, ...], bool, int]:
@@ -267,7 +270,9 @@ class Profiler:
             plans=profile.plans or before.plans or (previous.plans if profile.refers_back else ()),
             numbered=profile.numbered or (not profile.plans and before.numbered),
             sides=profile.sides if profile.plans else before.sides,
-            agencies=profile.agencies or before.agencies,
+            # "Phòng đó còn làm gì?": the agency the last answer was about, when neither question named one.
+            agencies=profile.agencies or before.agencies or (
+                tuple(self.agencies.named(previous.agency))[:1] if profile.refers_back and previous.agency else ()),
             countries=profile.countries or before.countries,
             time=profile.time or before.time,
             context_terms=carried,

@@ -212,3 +212,20 @@ def test_a_quote_of_a_heading_shows_what_follows_it_before_the_headings_above():
     heading = Unit(chunk, start, start + len("8. Sở Khoa học và Công nghệ"), 0)
     quoted = " ".join(u.text for u in window(heading, 140))
     assert quoted.startswith("8. Sở Khoa học và Công nghệ Căn cứ hướng dẫn")  # the duty, not "V. TỔ CHỨC ..."
+
+
+def test_a_unit_longer_than_the_room_is_shown_where_it_answers():
+    from assistant.compose import focused
+    from assistant.evidence import Unit
+    from assistant.vocabulary import folded_words
+    from index.chunks import Chunk
+    text = ("- Thực hiện đa dạng các hình thức quảng bá hình ảnh và giá trị các di sản văn hóa, nghệ thuật truyền "
+            "thống tiêu biểu của Hải Dương: các lễ hội truyền thống, nghệ thuật hát chèo, hát văn, hát tuồng, múa rối "
+            "nước...; các danh lam thắng cảnh, giá trị kiến trúc, nghệ thuật, lịch sử của các di tích lịch sử văn hóa "
+            "tiêu biểu; các nghề thủ công truyền thống: thêu ren, chạm khắc gỗ, nghề gốm...")
+    chunk = Chunk("c", "p", "p.txt", "III › 2 › 2.2 › -2", 1, "clause", text, "")
+    asked = {"nghe", "thu", "cong", "gom"}
+    part = focused(Unit(chunk, 0, len(text), 0), 120, lambda t: len(asked & set(folded_words(t))) / len(asked))
+    assert len(part.text) <= 120 and "thêu ren, chạm khắc gỗ, nghề gốm" in part.text
+    assert part.start > 0
+

@@ -153,3 +153,21 @@ def test_an_agency_written_with_an_abbreviation_is_named_spelled_out_and_only_by
     # "phòng nào ... ủy ban nhân dân ... văn hóa": the words of "Văn phòng UBND tỉnh", but scattered
     profile = wide_profiler.run("kon ray phong nao chu tri tham muu ubnd huyen trien khai hoat dong ngoai giao van hoa", "vi")
     assert "Văn phòng UBND tỉnh" not in [a.name for a in profile.agencies]
+
+
+def test_the_agency_the_last_answer_was_about_is_what_that_office_means(profiler):
+    first = profiler.run("Phòng nào ở huyện Kon Rẫy tham mưu bố trí kinh phí thực hiện kế hoạch?", "vi")
+    turn = Turn(first.question, first, plans=first.plans, agency="Phòng Tài chính - Kế hoạch")
+    profile = profiler.run("Phòng đó còn làm gì nữa không?", "vi", turn)
+    assert [a.name for a in profile.agencies] == ["Phòng Tài chính - Kế hoạch"]
+
+
+def test_do_typed_with_diacritics_is_by_not_that(profiler):
+    assert not profiler.run("Quảng Ngãi 2018: các nội dung do Sở Ngoại vụ chủ trì?", "vi").refers_back
+    assert profiler.run("Phòng đó còn làm gì nữa không?", "vi").refers_back
+    assert profiler.run("phong do con lam gi nua?", "vi").refers_back
+
+
+def test_contents_an_agency_leads_are_a_registry_question(profiler):
+    profile = profiler.run("Quảng Ngãi 2018: liệt kê các nội dung do Sở Ngoại vụ làm cơ quan chủ trì.", "vi")
+    assert profile.registry and profile.agencies
