@@ -124,7 +124,8 @@ class Composer:
                                      content="")
         room = max(60, budget - len(head) - sum(map(len, fields)) - 8)
         return self.t["lead"].format(plan=self.plan_name(match.plan), lead=self.name(task.lead) or "—",
-                                     content=clip(task.content, room)) + "".join(fields) + self.t["end"].format(n=n)
+                                     content=clip(task.content.strip().rstrip(".;"), room)) \
+            + "".join(fields) + self.t["end"].format(n=n)
 
     def tasks(self, matches: list[TaskMatch], slot: str | None, counted: bool = False, long: bool = False,
               lead: str = "") -> Answer:

@@ -17,7 +17,7 @@ from assistant.answers import Answer
 from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading_above, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, SLOT_PATTERNS, Profile, Profiler, Turn
-from assistant.registry import Registry, country_in, role_asked
+from assistant.registry import Registry, TaskMatch, country_in, role_asked
 from assistant.vocabulary import (CITED_NUMBER, DOCUMENT_KINDS, LAYOUT_WORDS, AgencyNames, content_words, fold, folded_words,
                                   is_heading, is_instruction, mentions, plays, provinces_named, wordset)
 from index.chunks import Chunk, chunk_plan, holding, metadata_chunk
@@ -156,6 +156,9 @@ class OfflineAnswerer:
             if answer is not None:
                 return answer
         if profile.slot in ("lead", "cooperating", "time", "funding"):
+            followed = self._followed_tasks(profile, previous, evidence, registry)
+            if followed:
+                return compose.tasks(followed, profile.slot)
             answer = self._task_fields(profile, scope, retrieval, evidence, registry, compose, items)
             if answer is not None:
                 return answer
@@ -314,6 +317,19 @@ class OfflineAnswerer:
                 and not profile.countries and len({m.plan.key for m in matches}) == 1:
             return None  # the best evidence is a clause of another plan, not a task row
         return compose.tasks(matches, profile.slot, long=profile.wants_long)
+
+    def _followed_tasks(self, profile: Profile, previous: Turn | None, evidence: Evidence,
+                        registry: Registry) -> list[TaskMatch]:
+        """"Ai lo khoản đó?": the tasks in the clauses the last answer quoted, the one its words fit best
+        first; the conversation, not the words of this question, says which."""
+        if not (previous and profile.follow_up and profile.refers_back and previous.sections):
+            return []
+        live = {plan.key: plan for plan in self.plans.plans()}  # a plan removed since is not followed
+        plans = [live[key] for key in previous.plans if key in live]
+        cited = [c for plan in plans for c in self.chunks(plan.key) if f"{plan.key}|{c.section}" in previous.sections]
+        matches = registry.best(profile, plans, evidence, cited)
+        return [m for m in matches if any(c.holds(m.task.section) for c in cited)
+                and (getattr(m.task, profile.slot, None) or profile.slot == "lead")]
 
     def _no_cost(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
                  registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:

@@ -156,6 +156,11 @@ class Turn:
     said: tuple[str, ...] = field(default=())  # the quoted units, so "còn gì nữa" gives the others
 
 
+def _slot_words(folded: str) -> set[str]:
+    """The words of the question that the slot patterns read."""
+    return {w for _, pattern in SLOTS for m in re.finditer(pattern, folded) for w in m.group(0).split()}
+
+
 def _section_named(folded: str) -> tuple[str, ...]:
     match = _SECTION.search(folded)
     if not match:
@@ -257,7 +262,9 @@ class Profiler:
     def _follow(self, profile: Profile, previous: Turn) -> Profile:
         """A short question after another is read with it: what it does not say is carried over."""
         before = previous.profile
-        if len(profile.terms) > 4 and not profile.refers_back and not _CONTINUES.match(fold(profile.question)):
+        # The words that ask for a slot ("cơ quan nào", "hỗ trợ") say nothing of what the question is about.
+        about = [w for w in profile.terms if w not in _slot_words(profile.folded)]
+        if len(about) > 4 and not profile.refers_back and not _CONTINUES.match(fold(profile.question)):
             return profile
         carried = tuple(w for w in before.terms if w not in profile.terms)
         # "còn bên Hải Dương thì sao?": the same question about other plans; the earlier place is not searched.

@@ -229,3 +229,10 @@ def test_a_unit_longer_than_the_room_is_shown_where_it_answers():
     assert len(part.text) <= 120 and "thêu ren, chạm khắc gỗ, nghề gốm" in part.text
     assert part.start > 0
 
+
+
+def test_who_handles_that_is_asked_of_the_task_the_last_answer_quoted(sample_assistant):
+    history = [{"role": "user", "content": "Quảng Ngãi 2018 có mua tặng phẩm cho khách quốc tế không?"}]
+    answer = sample_assistant.ask("Ai lo khoản đó?", history=history)
+    assert "Sở Ngoại vụ" in answer.text and "tặng phẩm" in answer.text
+    assert [c.section for c in answer.citations] == ["II › 2 › a…d"]

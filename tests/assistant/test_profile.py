@@ -171,3 +171,10 @@ def test_do_typed_with_diacritics_is_by_not_that(profiler):
 def test_contents_an_agency_leads_are_a_registry_question(profiler):
     profile = profiler.run("Quảng Ngãi 2018: liệt kê các nội dung do Sở Ngoại vụ làm cơ quan chủ trì.", "vi")
     assert profile.registry and profile.agencies
+
+
+def test_a_question_made_of_slot_words_goes_on_from_the_one_before(profiler):
+    first = profiler.run("Quảng Ngãi năm 2018 tổ chức lớp tập huấn ngoại giao văn hóa cho những ai?", "vi")
+    turn = Turn(first.question, first, plans=first.plans)
+    profile = profiler.run("Cơ quan nào đứng ra tổ chức, ai hỗ trợ?", "vi", turn)
+    assert profile.follow_up and profile.plans == first.plans and "huấn" in profile.searched
