@@ -44,11 +44,18 @@ def quang_ngai_scan(rendered, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_store(tmp_path_factory, txt_plans) -> Path:
-    """A store of the five sample plans, embedded with the real model (about a minute and a half)."""
+def opening_plans(reader):
+    """The five real plans' first pages as published (letterheads flattened, words run together)."""
+    return {path.stem: reader.run(path) for path in sorted((PLANS_DIR / "real-openings").glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory, txt_plans, opening_plans) -> Path:
+    """A store of the five sample plans and the five real openings, embedded with the real model (about
+    two minutes)."""
     store = tmp_path_factory.mktemp("sample-store")
     index = Assistant(load_settings(store=store, embedding_threads=2)).index
-    for plan in txt_plans.values():
+    for plan in [*txt_plans.values(), *opening_plans.values()]:
         index.add(plan)
     return store
 

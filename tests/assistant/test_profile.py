@@ -4,7 +4,6 @@ import pytest
 from assistant.profile import Profiler, Turn
 from assistant.vocabulary import AgencyNames, initialisms, provinces_named, time_asked
 from index.glossary import glossary
-from tests.render_samples import PLANS_DIR
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +58,8 @@ def test_provinces_named():
 
 
 @pytest.fixture(scope="module")
-def all_plans(txt_plans, reader):
-    openings = [reader.run(path) for path in sorted((PLANS_DIR / "real-openings").glob("*.txt"))]
-    return (*txt_plans.values(), *openings)
+def all_plans(txt_plans, opening_plans):
+    return (*txt_plans.values(), *opening_plans.values())
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +176,10 @@ def test_a_question_made_of_slot_words_goes_on_from_the_one_before(profiler):
     turn = Turn(first.question, first, plans=first.plans)
     profile = profiler.run("Cơ quan nào đứng ra tổ chức, ai hỗ trợ?", "vi", turn)
     assert profile.follow_up and profile.plans == first.plans and "huấn" in profile.searched
+
+
+def test_a_value_asked_gets_a_short_answer_unless_it_is_asked_of_a_list(profiler):
+    assert not profiler.run("Kế hoạch Quảng Ngãi 2018: nội dung tuyên truyền ở mục 1 giao cho cơ quan nào?",
+                            "vi").wants_long
+    assert profiler.run("every dak lak 2024 activity with Cambodia, with who leads each", "en").wants_long
+    assert profiler.run("so sanh muc dich ke hoach gia lai va hai duong", "vi").compare
