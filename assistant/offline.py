@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answers import Answer
-from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, Composer, templates
+from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, MAX_SHORT_ROWS, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading_above, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, SLOT_PATTERNS, Profile, Profiler, Turn
 from assistant.registry import Registry, TaskMatch, country_in, role_asked
@@ -43,6 +43,7 @@ DETAIL_COVERAGE = 0.5  # a unit this good that holds no value of a detail asked 
 WHOLE_PART = 0.6  # a part's heading holding this share of the question's words is what the question asks for
 SCAN_COVERAGE = 0.6  # a plan retrieval did not rank answers a question naming none from a unit this good
 CLOSE_PLAN = 0.75  # another plan's best unit this close to the best gets a line of its own
+AGENCY_UNITS = 12  # the best units whose chunks must give some agency a part for a "who" question to be answered
 CLOSE_RETRIEVAL = 0.95  # and so does one this good, in a chunk this close to the first retrieved
 ASKED_VALUES = DETAIL_SLOTS | {"time"}  # quoted only from a unit that states one
 
@@ -170,6 +171,8 @@ class OfflineAnswerer:
             return compose.abstain()
         if self._weak(evidence, best, retrieval):
             return compose.abstain(nearby=best)
+        if profile.slot in ("lead", "cooperating") and not self._agency_given(units[:AGENCY_UNITS], profile):
+            return compose.abstain(nearby=best, reason="abstain_detail_agency")
         if profile.slot in ASKED_VALUES and not self._detail_given(evidence, units, profile):
             reason = f"abstain_detail_{profile.slot}"
             return compose.abstain(nearby=best, reason=reason if reason in compose.t else "abstain_detail")
@@ -188,7 +191,10 @@ class OfflineAnswerer:
                 evidence: Evidence, units: list[Unit], best: Unit | None) -> Answer | None:
         """An answer that declines, when something the question names is in no plan searched."""
         items = [i.chunk for i in retrieval.items]
-        unseen_years = [y for y in retrieval.missing_years if not any(str(y) in c.text for c in items[:5])]
+        # A year no plan is for: declined when no retrieved clause names it, or when the plan of that year is
+        # what is asked ("kế hoạch năm 2025 của Đắk Lắk" is not answered by the 2024 plan that names 2025).
+        unseen_years = [y for y in retrieval.missing_years if not any(str(y) in c.text for c in items[:5])
+                        or re.search(_PLAN_OF_YEAR.format(year=y), profile.folded)]
         if unseen_years:
             found = sorted({f"{p.metadata.province or p.metadata.district} {p.metadata.year}"
                             for p in self.plans.plans() if p.metadata.year})
@@ -239,6 +245,19 @@ class OfflineAnswerer:
         good = [u for u in units if u.rank < 4 and evidence.coverage(u.text) >= least]
         return any(evidence.holds_value(f"{head.text if (head := heading_above(u)) else ''} {u.text}", profile.slot)
                    for u in good or units[:6])
+
+    def _agency_given(self, units: list[Unit], profile: Profile) -> bool:
+        """True when a chunk of these units gives some agency a part: a line that names one beside a role
+        ("chủ trì", "phối hợp", "Cơ quan thực hiện:"; issuing, when who issued something is asked), or an
+        agency's heading over its duties. A plan's opening alone does not say who does anything."""
+        agencies = self.vocabulary().agencies
+        issued = bool(re.search(r"ban hanh|issu", profile.folded))
+        for chunk in dict.fromkeys(u.chunk for u in units):
+            for line in chunk.text.split("\n"):
+                role = _ROLE.search(line) or (issued and "ban hành" in line.lower())
+                if (role or is_heading(line)) and agencies.named(line):
+                    return True
+        return False
 
     # -- what the plan says about itself -----------------------------------------------------------
     def _plans_of_year(self, profile: Profile, compose: Composer) -> Answer | None:
@@ -313,10 +332,27 @@ class OfflineAnswerer:
         if not matches or (matches[0].score < MIN_COVERAGE and not profile.countries):
             return None
         top_unit = evidence.best(evidence.units(retrieval, 3))
-        if top_unit is not None and not any(m.chunk.plan == top_unit.chunk.plan for m in matches) \
-                and not profile.countries and len({m.plan.key for m in matches}) == 1:
-            return None  # the best evidence is a clause of another plan, not a task row
-        return compose.tasks(matches, profile.slot, long=profile.wants_long)
+        have = {m.plan.key for m in matches}
+        if named or profile.countries or top_unit is None:
+            return compose.tasks(matches, profile.slot, long=profile.wants_long)
+        # No plan named: a plan whose clause answers (the best evidence, or as good) gets a line beside the rows
+        # of those whose tasks answer as well.
+        if top_unit.chunk.plan not in have:
+            matches = [m for m in matches if m.score >= CLOSE_PLAN * evidence.coverage(top_unit.text)]
+            if not matches:
+                return None  # the best evidence is a clause of another plan, not a task row
+            have = {m.plan.key for m in matches}
+        others = [top_unit] if top_unit.chunk.plan not in have else []
+        others += self._also_answering(scope, evidence, top_unit, have | {u.chunk.plan for u in others},
+                                       MAX_PLANS - len(have) - len(others))
+        if not others:
+            return compose.tasks(matches, profile.slot, long=profile.wants_long)
+        shown = matches[:MAX_SHORT_ROWS]
+        each = (MAX_ANSWER - 60) // (len(shown) + len(others))
+        lines = [compose.task_row(m, max(60, each - 90), profile.slot, several=True) for m in shown]
+        lines += [compose.quote(self.plans.get(u.chunk.plan), u, each, line=True, weigh=evidence.coverage)
+                  for u in others]
+        return compose.listing(compose.t["per_plan_intro"], lines, MAX_ANSWER)
 
     def _followed_tasks(self, profile: Profile, previous: Turn | None, evidence: Evidence,
                         registry: Registry) -> list[TaskMatch]:
@@ -459,19 +495,9 @@ class OfflineAnswerer:
                       evidence.unit_score(u, ranked=False) >= CLOSE_PLAN * evidence.unit_score(best, ranked=False)
                       and fused.get(u.chunk.id, 0.0) >= CLOSE_RETRIEVAL * first))
                   and evidence.coverage(u.text) >= MIN_COVERAGE][:limit]
-        if not profile.which_plans and len(self.plans.plans()) <= SCAN_PLANS and evidence.readable >= 0.5:
-            # A question naming no plan is asked of every plan: one retrieval ranked low (or not at all) answers
-            # too when a clause of it holds the question's words as fully as the best unit does (words,
-            # so only when most of the question's can be read against the plans).
-            wanted = max(SCAN_COVERAGE, 0.9 * evidence.coverage(best.text))
-            for plan in scope:
-                if len(chosen) >= MAX_UNNAMED_PLANS:
-                    break
-                if any(u.chunk.plan == plan.key for u in chosen):
-                    continue
-                own = [u for u in self.units(plan.key) if evidence.coverage(u.text) >= wanted]
-                if own:
-                    chosen.append(evidence.best(own))
+        if not profile.which_plans:
+            chosen += self._also_answering(scope, evidence, best, {u.chunk.plan for u in chosen},
+                                           MAX_UNNAMED_PLANS - len(chosen))
         if len(chosen) <= 1:
             plan = self.plans.get(best.chunk.plan)
             return compose.single([compose.quote(plan, best, budget, weigh=evidence.coverage)], budget)
@@ -484,6 +510,23 @@ class OfflineAnswerer:
                  for u in chosen]
         intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
         return compose.listing(intro, lines, budget)
+
+    def _also_answering(self, scope: list[Plan], evidence: Evidence, best: Unit, have: set[str],
+                        room: int) -> list[Unit]:
+        """A question naming no plan is asked of every plan: one retrieval ranked low (or not at all) answers
+        too when a clause of it holds the question's words as fully as the best unit does (words, so only
+        when most of the question's can be read against the plans). Each such plan's best unit."""
+        if len(self.plans.plans()) > SCAN_PLANS or evidence.readable < 0.5 or room <= 0:
+            return []
+        wanted = max(SCAN_COVERAGE, 0.9 * evidence.coverage(best.text))
+        found = []
+        for plan in scope:
+            if plan.key in have:
+                continue
+            own = [u for u in self.units(plan.key) if evidence.coverage(u.text) >= wanted]
+            if own:
+                found.append(evidence.best(own))
+        return found[:room]
 
     def _duty_of(self, unit: Unit) -> str:
         """The agency whose duties the unit is among ("5. Phòng Tài chính - Kế hoạch: Chủ trì ..."), if any."""
@@ -500,6 +543,9 @@ class OfflineAnswerer:
         return best if best is not None and evidence.coverage(best.text) > 0 else None
 
 
+_ROLE = re.compile(r"chủ trì|phối hợp|đầu mối|trách nhiệm|thực hiện:|được giao|giao cho|tham mưu|theo dõi", re.I)
+# "kế hoạch ... năm 2025", "the 2025 plan": a plan of that year asked for ("kh 1908" is a plan's number).
+_PLAN_OF_YEAR = r"(?:ke hoach|\bkh|\bplan)\s+(?:\S+\s+){{0,5}}?nam\s+{year}\b|\b{year}\s+plan|plan (?:for|of) {year}\b"
 PARTS = ("section", "item", "appendix", "subitem")  # clause kinds a question can name as a part of the plan
 
 

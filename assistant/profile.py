@@ -71,6 +71,9 @@ SLOTS: tuple[tuple[str, str], ...] = (
 )
 SLOT_PATTERNS = dict(SLOTS)
 DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon", "title", "basis"})
+# Slots answered with a value (an agency, a date, an amount): a short answer whatever else the question says.
+SHORT_SLOTS = frozenset({"lead", "cooperating", "time", "funding", "venue", "amount", "count", "person", "contact",
+                         "signer", "number", "issuer", "date", "horizon"})
 # Slots whose value the plans rarely state: asked and not found in good evidence, the answer declines.
 DETAIL_SLOTS = frozenset({"contact", "person", "amount", "count", "venue", "sanction"})
 _LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|tat ca|toan bo|\bevery\b|\ball (?:the )?(?:tasks|activit|events)|"
@@ -78,6 +81,7 @@ _LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|tat ca|toan bo|\bevery\b
                    r"summar|overview|noi dung|main (?:points|contents|tasks)|compare|so sanh|khac nhau|giong nhau|"
                    r"difference|vai tro|nhiem vu|duties|responsibilit|what (?:does|do) .{0,40} (?:say|cover)|"
                    r"noi gi|de cap|mention")
+_EVERY = re.compile(r"liet ke|\blist\b|tat ca|toan bo|\bevery\b|\ball\b|\beach\b|\bmoi\b")
 # A summary of a part of the plan: its items are the answer, each in a line.
 _OUTLINE = re.compile(r"tom tat|tom lai|tong quan|ngan gon|summar|overview|rundown|outline|short version|in short|"
                       r"\bbriefly|\bgist\b|tl;?dr|gom (?:nhung )?(?:gi|noi dung|muc|phan)|"
@@ -232,7 +236,11 @@ class Profiler:
             question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
             plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, time=time,
             years=tuple(sorted({int(y) for y in YEAR.findall(folded)})),
-            terms=tuple(words), wants_long=bool(_LONG.search(fold(spelled))),  # the glossary's words are no cue of length compare=bool(_COMPARE.search(folded)),
+            # The glossary's words are no cue of length; nor is "nội dung" or "mục tiêu" in a question asking
+            # who, when or how much, whose answer is a value, unless it asks that of every one of a list.
+            terms=tuple(words), wants_long=bool(_LONG.search(fold(spelled))) and (
+                slot not in SHORT_SLOTS or bool(_EVERY.search(fold(spelled)))),
+            compare=bool(_COMPARE.search(folded)),
             outline=bool(_OUTLINE.search(folded)), section=section, funding=funding,
             # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents a named plan cites, not which plans.
             which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and plans),

@@ -236,3 +236,15 @@ def test_who_handles_that_is_asked_of_the_task_the_last_answer_quoted(sample_ass
     answer = sample_assistant.ask("Ai lo khoản đó?", history=history)
     assert "Sở Ngoại vụ" in answer.text and "tặng phẩm" in answer.text
     assert [c.section for c in answer.citations] == ["II › 2 › a…d"]
+
+
+@pytest.mark.parametrize("question", ["TQ 275 — sở nào làm đầu mối theo dõi, tổng hợp báo cáo?",
+                                      "kh 94 ha noi giao so nao chu tri to chuc cac hoat dong thong tin doi ngoai?"])
+def test_who_is_declined_when_the_plan_at_hand_gives_no_agency_a_part(sample_assistant, question):
+    answer = sample_assistant.ask(question)
+    assert answer.abstained and "không nêu cơ quan nào" in answer.text
+
+
+def test_the_plan_of_a_year_no_plan_is_for_is_declined_though_the_year_is_named(sample_assistant):
+    answer = sample_assistant.ask("Kế hoạch ngoại giao văn hóa năm 2025 của Đắk Lắk gồm những hoạt động gì?")
+    assert answer.abstained and "2025" in answer.text
