@@ -69,6 +69,9 @@ SLOTS: tuple[tuple[str, str], ...] = (
                r"\bduties|\bduty\b|responsibilit|what (?:must|should|does|do|will|did) .{0,60}\bdo\b|\brole\b|"
                r"tasks? (?:of|for)|\bjob\b|assigned|(?:supposed|expected|meant|required) to do|(?:has|have|need|needs) to do"),
 )
+# Words whose folded form is another word's too ("tiền" money, "tiến độ", "tiên tiến"): read only as typed
+# with diacritics.
+MARKED_SLOTS = {"funding": r"\btiền\b"}
 SLOT_PATTERNS = dict(SLOTS)
 DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon", "title", "basis"})
 # Slots answered with a value (an agency, a date, an amount): a short answer whatever else the question says.
@@ -198,7 +201,9 @@ class Profiler:
             entries = []
             readable = spelled
         folded = " ".join(fold(readable).split())
-        asks = tuple(name for name, pattern in SLOTS if re.search(pattern, folded))
+        marked = question.lower() if fold(question) != question.lower() else ""
+        asks = tuple(name for name, pattern in SLOTS
+                     if re.search(pattern, folded) or (name in MARKED_SLOTS and re.search(MARKED_SLOTS[name], marked)))
         if any(a in DOCUMENT_SLOTS for a in asks) and "date" not in asks and re.search(r"ngay nao|nam nao|\bwhen\b", folded):
             asks = (*asks, "date")  # "số mấy, ngày nào": the date of the same document
         slot = asks[0] if asks else None

@@ -183,3 +183,9 @@ def test_a_value_asked_gets_a_short_answer_unless_it_is_asked_of_a_list(profiler
                             "vi").wants_long
     assert profiler.run("every dak lak 2024 activity with Cambodia, with who leads each", "en").wants_long
     assert profiler.run("so sanh muc dich ke hoach gia lai va hai duong", "vi").compare
+
+
+def test_money_typed_with_diacritics_asks_for_the_funding(profiler):
+    assert profiler.run("Hải Dương: tiền làm ngoại giao văn hóa do các sở tự lo hay tỉnh cấp riêng?", "vi").slot \
+        == "funding"
+    assert profiler.run("Kế hoạch Gia Lai muốn tiếp thu văn hóa tiên tiến nào?", "vi").slot != "funding"
