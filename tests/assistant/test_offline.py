@@ -3,6 +3,11 @@ import re
 
 import pytest
 
+from assistant.compose import focused, window
+from assistant.evidence import Unit
+from assistant.vocabulary import folded_words
+from index.chunks import Chunk
+
 
 def _check_citations(answer):
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
@@ -200,9 +205,6 @@ def test_a_quarter_asked_lists_what_who_and_when(sample_assistant):
 
 
 def test_a_quote_of_a_heading_shows_what_follows_it_before_the_headings_above():
-    from assistant.compose import window
-    from assistant.evidence import Unit
-    from index.chunks import Chunk
     text = ("V. TỔ CHỨC THỰC HIỆN\n8. Sở Khoa học và Công nghệ\n"
             "Căn cứ hướng dẫn của Bộ Khoa học và Công nghệ, phối hợp với Sở Ngoại vụ và các Sở, ban, ngành liên "
             "quan tham mưu Ủy ban nhân dân tỉnh triển khai nghiên cứu ứng dụng khoa học công nghệ vào các hoạt "
@@ -215,10 +217,6 @@ def test_a_quote_of_a_heading_shows_what_follows_it_before_the_headings_above():
 
 
 def test_a_unit_longer_than_the_room_is_shown_where_it_answers():
-    from assistant.compose import focused
-    from assistant.evidence import Unit
-    from assistant.vocabulary import folded_words
-    from index.chunks import Chunk
     text = ("- Thực hiện đa dạng các hình thức quảng bá hình ảnh và giá trị các di sản văn hóa, nghệ thuật truyền "
             "thống tiêu biểu của Hải Dương: các lễ hội truyền thống, nghệ thuật hát chèo, hát văn, hát tuồng, múa rối "
             "nước...; các danh lam thắng cảnh, giá trị kiến trúc, nghệ thuật, lịch sử của các di tích lịch sử văn hóa "
