@@ -210,7 +210,9 @@ class Composer:
         cited = [(item, chunk) for item in items if (chunk := chunk_of(item)) is not None]
         whole = [len(_item_line(plan, item, MAX_LONG_ANSWER * 4)) for item, _ in cited]
         shares = fair_shares(whole, budget - len(head) - 10 * len(cited), least=60)
-        lines = [f"- {_item_line(plan, item, share)} [{self.cite(chunk)}]" for (item, chunk), share in zip(cited, shares)]
+        # An item whose share holds all of it is written whole (its own cut would trim a few characters).
+        rooms = [MAX_LONG_ANSWER * 4 if share >= size else share for share, size in zip(shares, whole)]
+        lines = [f"- {_item_line(plan, item, room)} [{self.cite(chunk)}]" for (item, chunk), room in zip(cited, rooms)]
         return "\n".join([head, *lines])
 
     def agency_tasks(self, plan: Plan, led: list[tuple[Task, Chunk]], budget: int, line: bool = False) -> str:

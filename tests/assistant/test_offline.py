@@ -246,3 +246,8 @@ def test_who_is_declined_when_the_plan_at_hand_gives_no_agency_a_part(sample_ass
 def test_the_plan_of_a_year_no_plan_is_for_is_declined_though_the_year_is_named(sample_assistant):
     answer = sample_assistant.ask("Kế hoạch ngoại giao văn hóa năm 2025 của Đắk Lắk gồm những hoạt động gì?")
     assert answer.abstained and "2025" in answer.text
+
+
+def test_a_summary_writes_whole_the_items_its_room_holds(sample_assistant):
+    answer = sample_assistant.ask("hai duong plan main tasks & solutions – short version?")
+    assert "1.6. Gắn kết các hoạt động ngoại giao văn hóa với cộng đồng người Việt Nam ở nước ngoài" in answer.text
