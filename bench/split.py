@@ -14,7 +14,7 @@ from pathlib import Path
 
 EVAL = Path(__file__).resolve().parents[1] / "data" / "eval"
 SOURCES = ("dev.jsonl", "real-openings.jsonl", "written-a.jsonl", "written-b.jsonl", "written-c.jsonl",
-           "written-d.jsonl", "written-e.jsonl", "written-f.jsonl", "written-g.jsonl", "written-h.jsonl",
+           "written-d.jsonl", "written-e.jsonl", "written-f.jsonl", "written-g.jsonl", "written-h.jsonl", "written-i.jsonl",
            "failures.jsonl")
 
 
