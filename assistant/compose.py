@@ -87,13 +87,19 @@ class Composer:
         return f"{place} {plan.metadata.number}" if plan.metadata.number else place
 
     def quote(self, plan: Plan, best: Unit, budget: int, brief: bool = False, line: bool = False,
-              weigh: Callable[[str], float] | None = None) -> str:
+              weigh: Callable[[str], float] | None = None, agency: str = "") -> str:
         """The best unit with its neighbours in the clause, as much as the budget holds; `line`: as one line of
         a list of plans, named short; `weigh`: how much of the question a text holds, so that a unit longer
-        than the room is shown where it answers, not only from its start."""
-        template = self.t["quote_line" if line else "quote"]
+        than the room is shown where it answers, not only from its start; `agency`: whose duty the unit is,
+        said first (the answer to "who?" when the quote has no room for its heading)."""
+        key = ("quote_agency" if agency else "quote") + ("_line" if line else "")
+        template = self.t[key]
         name = self.short_name(plan) if line else self.plan_name(plan)
-        head = template.format(plan=name, section=best.chunk.section, quote="", n=99)
+        who = agency
+        if who:
+            self.turn.agency = self.turn.agency or who
+            agency = self.name(who)
+        head = template.format(plan=name, section=best.chunk.section, quote="", n=99, agency=agency)
         room = budget - len(head) - 4 if not brief else min(budget - len(head), 260)
         if weigh is not None and len(best.text) > room:
             best = focused(best, room - 4, weigh)
@@ -106,7 +112,9 @@ class Composer:
         if chosen and not any(b == chosen[-1].end for _, b in spans):
             joined += " …"
         joined = clip(joined, room)  # the best unit alone may be longer than the room
-        return template.format(plan=name, section=best.chunk.section, quote=joined, n=n)
+        if who and fold(who) in fold(joined):  # its heading is quoted: the agency is not said twice
+            template = self.t["quote_line" if line else "quote"]
+        return template.format(plan=name, section=best.chunk.section, quote=joined, n=n, agency=agency)
 
     def task(self, match: TaskMatch, budget: int, slot: str | None) -> str:
         """One task: who leads, with the field asked first when one is."""

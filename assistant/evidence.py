@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.profile import Profile
@@ -19,6 +20,7 @@ from index.retriever import Retrieval
 EVIDENCE_CHUNKS = 8  # retrieved chunks whose units are weighed
 RANK_DECAY = 0.12  # how much each rank down costs a unit, against its share of the question's words
 MIN_READABLE = 0.25  # the rank decay grows up to fourfold as fewer of the question's words can be read
+SLOT_WEIGHT = 0.3  # what holding a value of the slot asked adds to a unit's score
 CONTEXT_WEIGHT = 0.4  # a follow-up's carried words count this much of the question's own
 
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ|nghìn|VNĐ|VND|USD|\$)", re.I)
@@ -75,9 +77,12 @@ class Weights:
 class Evidence:
     """The question's words against the retrieved text."""
 
-    def __init__(self, profile: Profile, weights: Weights):
+    def __init__(self, profile: Profile, weights: Weights, valued: Callable[[Unit], bool] | None = None):
+        """`valued`: whether a unit holds a value of the slot asked (an agency in charge, for "who?")."""
         self.profile = profile
         self.weights = weights
+        self.valued = valued
+        self._valued: dict[Unit, bool] = {}
         known = [w for w in profile.terms if profile.language != "en" or w in weights.idf]
         self.main = {w: weights.of(w) for w in known}
         self.context = {w: CONTEXT_WEIGHT * weights.of(w) for w in profile.context_terms if w in weights.idf}
@@ -103,7 +108,14 @@ class Evidence:
         heading = unit.chunk.text.split("\n", 1)[0]
         own = self.coverage(unit.text)
         around = self.coverage(f"{unit.text} {heading} {unit.chunk.section}")
-        return 0.7 * own + 0.3 * around - (self.rank_decay * unit.rank if ranked else 0.0)
+        return 0.7 * own + 0.3 * around + self.value_bonus(unit) - (self.rank_decay * unit.rank if ranked else 0.0)
+
+    def value_bonus(self, unit: Unit) -> float:
+        if self.valued is None:
+            return 0.0
+        if unit not in self._valued:
+            self._valued[unit] = self.valued(unit)
+        return SLOT_WEIGHT if self._valued[unit] else 0.0
 
     def units(self, retrieval: Retrieval, chunks: int = EVIDENCE_CHUNKS) -> list[Unit]:
         """Every unit of the top chunks (the document-information chunk only for document questions)."""

@@ -118,7 +118,9 @@ class OfflineAnswerer:
         profile = profile or self.profile(question, retrieval.language, previous)
         compose = Composer(self.templates[retrieval.language], retrieval, self.glossary, self.plans, question)
         compose.turn.profile = profile
-        evidence = Evidence(profile, self.weights())
+        # For "who?", a unit among an agency's duties, or in a task row, holds the value asked.
+        who = profile.slot in ("lead", "cooperating")
+        evidence = Evidence(profile, self.weights(), valued=self._in_charge if who else None)
         items = [i.chunk for i in retrieval.items]
         if not items or not (profile.terms or profile.slot or profile.agencies or profile.countries
                              or profile.time or profile.context_terms or profile.outline):
@@ -148,7 +150,9 @@ class OfflineAnswerer:
             answer = self._registry(profile, scope, evidence, registry, compose)
             if answer is not None:
                 return answer
-        if profile.agencies and (profile.slot == "duties" or (profile.refers_back and profile.follow_up)):
+        # "Sở X có mấy nhiệm vụ?" of an agency with a duties clause and no task rows: its duties.
+        counts_duties = profile.slot == "count" and re.search(_DUTIES_COUNTED, profile.folded)
+        if profile.agencies and (profile.slot == "duties" or counts_duties or (profile.refers_back and profile.follow_up)):
             answer = self._duties(profile, scope, retrieval, compose, registry, previous)
             if answer is not None:
                 return answer
@@ -350,8 +354,8 @@ class OfflineAnswerer:
         shown = matches[:MAX_SHORT_ROWS]
         each = (MAX_ANSWER - 60) // (len(shown) + len(others))
         lines = [compose.task_row(m, max(60, each - 90), profile.slot, several=True) for m in shown]
-        lines += [compose.quote(self.plans.get(u.chunk.plan), u, each, line=True, weigh=evidence.coverage)
-                  for u in others]
+        lines += [compose.quote(self.plans.get(u.chunk.plan), u, each, line=True, weigh=evidence.coverage,
+                                agency=self._duty_of(u)) for u in others]
         return compose.listing(compose.t["per_plan_intro"], lines, MAX_ANSWER)
 
     def _followed_tasks(self, profile: Profile, previous: Turn | None, evidence: Evidence,
@@ -462,6 +466,7 @@ class OfflineAnswerer:
     def _quote(self, profile: Profile, retrieval: Retrieval, scope: list[Plan], evidence: Evidence,
                units: list[Unit], best: Unit, compose: Composer) -> Answer:
         budget = MAX_LONG_ANSWER if profile.wants_long else MAX_ANSWER
+        who = profile.slot in ("lead", "cooperating")  # each quote says whose duty it is
         several = profile.sides > 1 or (profile.compare and self._named_scope(profile, retrieval))
         if several and not profile.which_plans and 1 < len(scope) <= MAX_PLANS:
             # Plans named side by side ("so sánh KH 275 và KH 171"): each answers from its own best unit.
@@ -475,7 +480,8 @@ class OfflineAnswerer:
         if self._named_scope(profile, retrieval) and not profile.which_plans and not profile.compare:
             plan = self.plans.get(best.chunk.plan)
             compose.turn.agency = self._duty_of(best)
-            return compose.single([compose.quote(plan, best, budget, weigh=evidence.coverage)], budget)
+            return compose.single([compose.quote(plan, best, budget, weigh=evidence.coverage,
+                                                 agency=self._duty_of(best) if who else "")], budget)
         by_plan: dict[str, Unit] = {}
         if profile.which_plans and len(self.plans.plans()) <= SCAN_PLANS:
             # "Which plans mention X?" is asked of every plan, not only of those retrieval ranked first.
@@ -500,13 +506,14 @@ class OfflineAnswerer:
                                            MAX_UNNAMED_PLANS - len(chosen))
         if len(chosen) <= 1:
             plan = self.plans.get(best.chunk.plan)
-            return compose.single([compose.quote(plan, best, budget, weigh=evidence.coverage)], budget)
+            return compose.single([compose.quote(plan, best, budget, weigh=evidence.coverage,
+                                                 agency=self._duty_of(best) if who else "")], budget)
         # A line for each plan that answers a question naming none is still a short answer; a list of
         # plans, a comparison or a summary is a long one.
         budget = MAX_LONG_ANSWER if profile.which_plans or profile.compare or profile.outline else MAX_ANSWER
         each = (budget - 60) // len(chosen)
         lines = [compose.quote(self.plans.get(u.chunk.plan), u, each, brief=profile.which_plans, line=True,
-                               weigh=evidence.coverage)
+                               weigh=evidence.coverage, agency=self._duty_of(u) if who else "")
                  for u in chosen]
         intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
         return compose.listing(intro, lines, budget)
@@ -528,6 +535,10 @@ class OfflineAnswerer:
                 found.append(evidence.best(own))
         return found[:room]
 
+    def _in_charge(self, unit: Unit) -> bool:
+        """The unit says who does it: it is among an agency's duties, or in a task row (with its lead)."""
+        return unit.chunk.kind == "row" or bool(self._duty_of(unit))
+
     def _duty_of(self, unit: Unit) -> str:
         """The agency whose duties the unit is among ("5. Phòng Tài chính - Kế hoạch: Chủ trì ..."), if any."""
         head = heading_above(unit) or (unit if is_heading(unit.text) else None)
@@ -543,6 +554,7 @@ class OfflineAnswerer:
         return best if best is not None and evidence.coverage(best.text) > 0 else None
 
 
+_DUTIES_COUNTED = r"(?:bao nhieu|\bmay|how many|so luong) (?:nhiem vu|viec|cong viec|tasks?|duties|items?|noi dung)"
 _ROLE = re.compile(r"chủ trì|phối hợp|đầu mối|trách nhiệm|thực hiện:|được giao|giao cho|tham mưu|theo dõi", re.I)
 # "kế hoạch ... năm 2025", "the 2025 plan": a plan of that year asked for ("kh 1908" is a plan's number).
 _PLAN_OF_YEAR = r"(?:ke hoach|\bkh|\bplan)\s+(?:\S+\s+){{0,5}}?nam\s+{year}\b|\b{year}\s+plan|plan (?:for|of) {year}\b"

@@ -53,7 +53,8 @@ SLOTS: tuple[tuple[str, str], ...] = (
     ("amount", r"bao nhieu (?:tien|ty|trieu|dong|kinh phi|ngan sach|von)|(?:tong|so|muc) (?:kinh phi|tien|chi|ngan sach)|"
                r"how much|\bvnd\b|\bty dong|trieu dong|\bamount|total (?:budget|cost|funding)|dollars|\busd\b|"
                r"tien thuong|prize money|gia tri"),
-    ("count", r"bao nhieu|so luong|how many|number of"),
+    ("count", r"bao nhieu|so luong|how many|number of|\bco may\b|"
+              r"\bmay (?:hoat dong|nhiem vu|viec|muc|noi dung|chuong trinh|co quan|don vi|su kien|ke hoach)\b"),
     ("funding", r"kinh phi|ngan sach|nguon (?:von|tien|kinh phi)|nguon nao|tai tro|xa hoi hoa|funding|funded|"
                 r"budget|\bfunds?\b|\bcosts?\b|money|\bpay|financ|expense"),
     ("cooperating", r"phoi hop|cung voi|ho tro|cooperat|coordinat|support|assist|help|work(?:s|ing)? with|"
@@ -92,15 +93,16 @@ _OUTLINE = re.compile(r"tom tat|tom lai|tong quan|ngan gon|summar|overview|rundo
                       r"moi (?:don vi|so|co quan)|"
                       r"main (?:points|contents|parts)|what(?:'s| is) in\b")
 # "mục IV phụ lục", "section 2.3", "phần V": a part of the plan named by its number.
-_SECTION = re.compile(r"\b(?:muc|phan|section|part|chapter|chuong)\s+([ivx]{1,4}|\d{1,2}(?:\.\d{1,2})?)\b")
+_SECTION = re.compile(r"\b(?:muc|phan|nhom|section|part|group|chapter|chuong)\s+([ivx]{1,4}|\d{1,2}(?:\.\d{1,2})?)\b")
 _APPENDIX = re.compile(r"phu luc|appendix|annex")
 _COMPARE = re.compile(r"so sanh|khac nhau|giong nhau|\bcompare|difference|\bvs\b|versus|ca hai|both")
 _WHICH_PLANS = re.compile(r"(?:nhung|cac)? ?ke hoach nao|which (?:of the )?plans?|what plans?|in which plan|plans? (?:that|which) "
                           r"|cac ke hoach|tinh nao|which provinces?|nhung tinh|cac tinh")
 _REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|noi dung|chuong trinh|su kien|(?:nhung|cac) muc|muc nao|tasks?|items?|"
+                       r"everything|anything|"
                        r"activit|events?|programs?|"
                        r"programmes?|what (?:is|are) (?:due|planned|scheduled|happening)")
-_LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b")
+_LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b|everything|anything")
 # "còn những danh hiệu ...", "and the budget for ...": a question that goes on from the one before.
 _CONTINUES = re.compile(r"\s*(?:(?:the|vay|thi)\s+)?(?:con|va|and|also|what about|how about)\b")
 _REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|these|it|they|them|same)\b")
@@ -110,6 +112,8 @@ _TYPED_NUMBER = re.compile(DOCUMENT_NUMBER.pattern, re.I)  # "1908/kh-ubnd" as t
 # "(ko phai Dak Lak)", "not Hanoi's": a place named to say it is not the one meant (two syllables at most).
 _NOT_MEANT = re.compile(r"\b(?:khong phai|ko phai|k phai|chu khong|not|rather than|instead of|ngoai tru)\s+"
                         r"(?:(?:cua|la|the|of|kh|ke hoach)\s+)*\w+(?:\s+\w+)?")
+_NOT_MEANT_YEAR = re.compile(r"\b(?:rather than|instead of|not|khong phai|chu khong phai|thay vi)\s+(?:\S+\s+){0,3}?"
+                             r"((?:19|20)\d\d)\b")
 _OTHER_DOCUMENT = re.compile(r"quyet dinh|nghi quyet|chi thi|thong tu|cong van|decision|resolution|directive")
 _PLAN_NUMBER = re.compile(r"\b(?:kh|ke hoach|plan|so|no\.?|number)\s*(?:so\s*)?(\d{1,5})\b(?!\s*/\s*(?:qd|nq|ct))"
                           r"|\b(\d{1,5})\s*/\s*kh\b|(?<![\d/])\b(?!19\d\d|20\d\d)(\d{3,5})\b(?!\s*/)")
@@ -235,12 +239,13 @@ class Profiler:
         words = [w for w in words if w not in titles] or words
         funding = funding_source(folded)
         section = _section_named(folded)
-        registry = bool(time) or bool(_REGISTRY.search(folded) and _LIST.search(folded)
+        registry = bool(time) or bool(_REGISTRY.search(folded) and (_LIST.search(folded) or slot == "count")
                                       and (agencies or countries or slot == "count" or funding or section))
         profile = Profile(
             question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
             plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, time=time,
-            years=tuple(sorted({int(y) for y in YEAR.findall(folded)})),
+            # "to 2020 rather than the 2030 one": a year said not to be meant is not asked about.
+            years=tuple(sorted({int(y) for y in YEAR.findall(folded)} - {int(y) for y in _NOT_MEANT_YEAR.findall(folded)})),
             # The glossary's words are no cue of length; nor is "nội dung" or "mục tiêu" in a question asking
             # who, when or how much, whose answer is a value, unless it asks that of every one of a list.
             terms=tuple(words), wants_long=bool(_LONG.search(fold(spelled))) and (

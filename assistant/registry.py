@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.evidence import Evidence
 from assistant.profile import Profile
-from assistant.vocabulary import country_named, fold, folded_words, months_of, plays
+from assistant.vocabulary import REGULARLY, country_named, fold, folded_words, months_of, plays
 from ingest.records import PATH_SEPARATOR
 from index.chunks import Chunk, smallest_holding
 from ingest import Plan, Task
@@ -131,6 +131,8 @@ def _task_text(task: Task) -> str:
 
 
 def _in_time(task: Task, profile: Profile) -> bool:
+    if not profile.time.months:  # "thường xuyên": the tasks done all year round
+        return fold(REGULARLY) in fold(task.time)
     months = months_of(task.time)
     if not months or not months & profile.time.months:
         return False

@@ -319,7 +319,9 @@ FUNDING_SOURCES: tuple[tuple[str, re.Pattern], ...] = (
     ("xa hoi hoa", re.compile(r"xa hoi hoa|sociali[sz]|non-state|sponsor|"
                               r"private (?:funds|sources|money|contributions)")),
     ("khong phat sinh", re.compile(r"khong phat sinh|khong ton kinh phi|no cost|costs? nothing|free of charge|"
-                                   r"without (?:any )?(?:cost|funding)|no (?:extra )?(?:funding|money) needed")),
+                                   r"without (?:any )?(?:cost|funding)|no (?:extra |additional |separate )?(?:funding|money|cost)|"
+                                   r"(?:don't|do not|doesn't|does not) (?:need|require|cost) (?:any )?(?:extra |additional )?"
+                                   r"(?:funding|money)")),
     ("ngan sach", re.compile(r"ngan sach (?:nha nuoc|dia phuong|tinh|huyen)|nguon ngan sach|state budget|state funds|"
                              r"public funds|government (?:budget|funds|money)")),
 )
@@ -331,6 +333,7 @@ def funding_source(folded_question: str) -> str | None:
 
 
 # -- when a question is about ---------------------------------------------------------------------
+REGULARLY = "Thường xuyên"  # a task's time cell for work done all year round
 @dataclass(frozen=True)
 class TimeAsked:
     """The months a question asks about (1-12), with the year when it names one."""
@@ -341,8 +344,11 @@ class TimeAsked:
 
 
 def time_asked(question: str) -> TimeAsked | None:
+    """The months asked; a task done all year round ("thường xuyên") is asked with no months."""
     folded = fold(question)
     year = next((int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", folded)), None)
+    if re.search(r"thuong xuyen|\bongoing\b|on an ongoing basis|year-round|all year round|\bregularly\b", folded):
+        return TimeAsked(frozenset(), year, REGULARLY)
     m = re.search(r"\b(?:quy|q)\s*(iv|iii|ii|i|[1-4])\b(?:\s*/\s*(20\d\d))?", folded) or \
         re.search(r"\b(first|1st|second|2nd|third|3rd|fourth|4th) quarter\b", folded)
     if m:

@@ -251,3 +251,9 @@ def test_the_plan_of_a_year_no_plan_is_for_is_declined_though_the_year_is_named(
 def test_a_summary_writes_whole_the_items_its_room_holds(sample_assistant):
     answer = sample_assistant.ask("hai duong plan main tasks & solutions – short version?")
     assert "1.6. Gắn kết các hoạt động ngoại giao văn hóa với cộng đồng người Việt Nam ở nước ngoài" in answer.text
+
+
+def test_tasks_done_all_year_round_are_filtered_as_a_time(sample_assistant):
+    answer = sample_assistant.ask("which Dak Lak tasks are ongoing all through 2024 (thuong xuyen)?")
+    rows = [line for line in answer.text.split("\n") if line.startswith("- ")]
+    assert len(rows) == 2 and all("Thường xuyên trong năm 2024" in row for row in rows)

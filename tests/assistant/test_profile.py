@@ -189,3 +189,18 @@ def test_money_typed_with_diacritics_asks_for_the_funding(profiler):
     assert profiler.run("Hải Dương: tiền làm ngoại giao văn hóa do các sở tự lo hay tỉnh cấp riêng?", "vi").slot \
         == "funding"
     assert profiler.run("Kế hoạch Gia Lai muốn tiếp thu văn hóa tiên tiến nào?", "vi").slot != "funding"
+
+
+def test_registry_filters_said_in_users_words(profiler):
+    ongoing = profiler.run("which Dak Lak tasks are ongoing all through 2024 (thuong xuyen)?", "en")
+    assert ongoing.registry and ongoing.time and not ongoing.time.months
+    assert profiler.run("How many tasks in the Dak Lak 2024 appendix need no extra funding?", "en").funding \
+        == "khong phat sinh"
+    group = profiler.run("nhom III doi ngoai nhan dan trong phu luc dak lak co may hoat dong, ke ra", "vi")
+    assert group.section == ("Phụ lục", "III") and group.slot == "count" and group.registry
+    assert profiler.run("everything involving Laos in Dak Lak's 2024 cultural diplomacy appendix?", "en").registry
+
+
+def test_a_year_said_not_to_be_meant_is_not_asked(profiler):
+    profile = profiler.run("which plans were made under the old strategy to 2020 rather than the 2030 one?", "en")
+    assert profile.years == (2020,)
