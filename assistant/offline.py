@@ -259,7 +259,7 @@ class OfflineAnswerer:
         for chunk in dict.fromkeys(u.chunk for u in units):
             for line in chunk.text.split("\n"):
                 role = _ROLE.search(line) or (issued and "ban hành" in line.lower())
-                if (role or is_heading(line)) and agencies.named(line):
+                if (role or is_heading(line)) and agencies.named(agencies.expand(line)[1]):
                     return True
         return False
 
@@ -543,7 +543,8 @@ class OfflineAnswerer:
         """The agency whose duties the unit is among ("5. Phòng Tài chính - Kế hoạch: Chủ trì ..."), if any."""
         head = heading_above(unit) or (unit if is_heading(unit.text) else None)
         # The heading names the agency before its duties: "N. <agency>: <duties>".
-        named = self.vocabulary().agencies.named(head.text.split(":", 1)[0]) if head else []
+        agencies = self.vocabulary().agencies
+        named = agencies.named(agencies.expand(head.text.split(":", 1)[0])[1]) if head else []  # "UBND" spelled
         return named[0].name if named else ""
 
     def _best_in(self, plan: Plan, units: list[Unit], evidence: Evidence) -> Unit | None:

@@ -257,3 +257,8 @@ def test_tasks_done_all_year_round_are_filtered_as_a_time(sample_assistant):
     answer = sample_assistant.ask("which Dak Lak tasks are ongoing all through 2024 (thuong xuyen)?")
     rows = [line for line in answer.text.split("\n") if line.startswith("- ")]
     assert len(rows) == 2 and all("Thường xuyên trong năm 2024" in row for row in rows)
+
+
+def test_an_agency_written_with_an_abbreviation_heads_its_duties(sample_assistant):
+    answer = sample_assistant.ask("who's in charge of foreign reporters coming to work in the province?")
+    assert "Sở Ngoại vụ" in answer.text and "Văn phòng UBND tỉnh" in answer.text
