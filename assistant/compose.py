@@ -92,14 +92,11 @@ class Composer:
         a list of plans, named short; `weigh`: how much of the question a text holds, so that a unit longer
         than the room is shown where it answers, not only from its start; `agency`: whose duty the unit is,
         said first (the answer to "who?" when the quote has no room for its heading)."""
-        key = ("quote_agency" if agency else "quote") + ("_line" if line else "")
-        template = self.t[key]
+        template = self.t[("quote_agency" if agency else "quote") + ("_line" if line else "")]
         name = self.short_name(plan) if line else self.plan_name(plan)
-        who = agency
-        if who:
-            self.turn.agency = self.turn.agency or who
-            agency = self.name(who)
-        head = template.format(plan=name, section=best.chunk.section, quote="", n=99, agency=agency)
+        said = self.name(agency) if agency else ""  # with its English gloss in an English answer
+        self.turn.agency = self.turn.agency or agency
+        head = template.format(plan=name, section=best.chunk.section, quote="", n=99, agency=said)
         room = budget - len(head) - 4 if not brief else min(budget - len(head), 260)
         if weigh is not None and len(best.text) > room:
             best = focused(best, room - 4, weigh)
@@ -112,9 +109,9 @@ class Composer:
         if chosen and not any(b == chosen[-1].end for _, b in spans):
             joined += " …"
         joined = clip(joined, room)  # the best unit alone may be longer than the room
-        if who and fold(who) in fold(joined):  # its heading is quoted: the agency is not said twice
+        if agency and fold(agency) in fold(joined):  # its heading is quoted: the agency is not said twice
             template = self.t["quote_line" if line else "quote"]
-        return template.format(plan=name, section=best.chunk.section, quote=joined, n=n, agency=agency)
+        return template.format(plan=name, section=best.chunk.section, quote=joined, n=n, agency=said)
 
     def task(self, match: TaskMatch, budget: int, slot: str | None) -> str:
         """One task: who leads, with the field asked first when one is."""

@@ -119,8 +119,7 @@ class OfflineAnswerer:
         compose = Composer(self.templates[retrieval.language], retrieval, self.glossary, self.plans, question)
         compose.turn.profile = profile
         # For "who?", a unit among an agency's duties, or in a task row, holds the value asked.
-        who = profile.slot in ("lead", "cooperating")
-        evidence = Evidence(profile, self.weights(), valued=self._in_charge if who else None)
+        evidence = Evidence(profile, self.weights(), valued=self._in_charge if profile.asks_who else None)
         items = [i.chunk for i in retrieval.items]
         if not items or not (profile.terms or profile.slot or profile.agencies or profile.countries
                              or profile.time or profile.context_terms or profile.outline):
@@ -175,7 +174,7 @@ class OfflineAnswerer:
             return compose.abstain()
         if self._weak(evidence, best, retrieval):
             return compose.abstain(nearby=best)
-        if profile.slot in ("lead", "cooperating") and not self._agency_given(units[:AGENCY_UNITS], profile):
+        if profile.asks_who and not self._agency_given(units[:AGENCY_UNITS], profile):
             return compose.abstain(nearby=best, reason="abstain_detail_agency")
         if profile.slot in ASKED_VALUES and not self._detail_given(evidence, units, profile):
             reason = f"abstain_detail_{profile.slot}"
@@ -259,7 +258,7 @@ class OfflineAnswerer:
         for chunk in dict.fromkeys(u.chunk for u in units):
             for line in chunk.text.split("\n"):
                 role = _ROLE.search(line) or (issued and "ban hành" in line.lower())
-                if (role or is_heading(line)) and agencies.named(agencies.expand(line)[1]):
+                if (role or is_heading(line)) and agencies.named_in_text(line):
                     return True
         return False
 
@@ -466,7 +465,7 @@ class OfflineAnswerer:
     def _quote(self, profile: Profile, retrieval: Retrieval, scope: list[Plan], evidence: Evidence,
                units: list[Unit], best: Unit, compose: Composer) -> Answer:
         budget = MAX_LONG_ANSWER if profile.wants_long else MAX_ANSWER
-        who = profile.slot in ("lead", "cooperating")  # each quote says whose duty it is
+        who = profile.asks_who  # each quote says whose duty it is
         several = profile.sides > 1 or (profile.compare and self._named_scope(profile, retrieval))
         if several and not profile.which_plans and 1 < len(scope) <= MAX_PLANS:
             # Plans named side by side ("so sánh KH 275 và KH 171"): each answers from its own best unit.
@@ -479,9 +478,10 @@ class OfflineAnswerer:
                                        MAX_LONG_ANSWER)
         if self._named_scope(profile, retrieval) and not profile.which_plans and not profile.compare:
             plan = self.plans.get(best.chunk.plan)
-            compose.turn.agency = self._duty_of(best)
+            duty_of = self._duty_of(best)
+            compose.turn.agency = duty_of
             return compose.single([compose.quote(plan, best, budget, weigh=evidence.coverage,
-                                                 agency=self._duty_of(best) if who else "")], budget)
+                                                 agency=duty_of if who else "")], budget)
         by_plan: dict[str, Unit] = {}
         if profile.which_plans and len(self.plans.plans()) <= SCAN_PLANS:
             # "Which plans mention X?" is asked of every plan, not only of those retrieval ranked first.
@@ -543,8 +543,7 @@ class OfflineAnswerer:
         """The agency whose duties the unit is among ("5. Phòng Tài chính - Kế hoạch: Chủ trì ..."), if any."""
         head = heading_above(unit) or (unit if is_heading(unit.text) else None)
         # The heading names the agency before its duties: "N. <agency>: <duties>".
-        agencies = self.vocabulary().agencies
-        named = agencies.named(agencies.expand(head.text.split(":", 1)[0])[1]) if head else []  # "UBND" spelled
+        named = self.vocabulary().agencies.named_in_text(head.text.split(":", 1)[0]) if head else []
         return named[0].name if named else ""
 
     def _best_in(self, plan: Plan, units: list[Unit], evidence: Evidence) -> Unit | None:

@@ -149,6 +149,11 @@ class Profile:
     follow_up: bool = False
 
     @property
+    def asks_who(self) -> bool:
+        """Who leads or cooperates: the answer is an agency."""
+        return self.slot in ("lead", "cooperating")
+
+    @property
     def asks_document(self) -> bool:
         """About the plan itself; "which plans implement Quyết định X?" is asked of every plan's text."""
         return self.slot in DOCUMENT_SLOTS and not self.other_documents and \

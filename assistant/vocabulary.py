@@ -203,6 +203,11 @@ class AgencyNames:
         return kept
 
 
+    def named_in_text(self, text: str) -> list[Agency]:
+        """`named` for a plan's own text, which writes some names short ("Văn phòng UBND tỉnh")."""
+        return self.named(self.expand(text)[1])
+
+
 def mentions(text: str, agency: Agency, places: frozenset[str]) -> bool:
     """True when the text names the agency: its name in order (small words aside, so "Sở Thông tin -
     Truyền thông" is "Sở Thông tin và Truyền thông") or its initials with the kind of body (SVHTTDL)."""

@@ -204,14 +204,19 @@ def test_a_quarter_asked_lists_what_who_and_when(sample_assistant):
     assert "UBND huyện Ea Súp" in answer.text and "Quý III/2024" in answer.text
 
 
+def _unit_of(text: str, section: str, span: str | None = None) -> Unit:
+    """A unit of a one-chunk clause: `span` of the text (the whole text when None)."""
+    chunk = Chunk("c", "p", "p.txt", section, 1, "clause", text, "")
+    start = text.index(span) if span else 0
+    return Unit(chunk, start, start + len(span or text), 0)
+
+
 def test_a_quote_of_a_heading_shows_what_follows_it_before_the_headings_above():
     text = ("V. TỔ CHỨC THỰC HIỆN\n8. Sở Khoa học và Công nghệ\n"
             "Căn cứ hướng dẫn của Bộ Khoa học và Công nghệ, phối hợp với Sở Ngoại vụ và các Sở, ban, ngành liên "
             "quan tham mưu Ủy ban nhân dân tỉnh triển khai nghiên cứu ứng dụng khoa học công nghệ vào các hoạt "
             "động ngoại giao văn hóa ở trong và ngoài nước.")
-    chunk = Chunk("c", "p", "p.txt", "V › 8", 1, "clause", text, "")
-    start = text.index("8. Sở")
-    heading = Unit(chunk, start, start + len("8. Sở Khoa học và Công nghệ"), 0)
+    heading = _unit_of(text, "V › 8", "8. Sở Khoa học và Công nghệ")
     quoted = " ".join(u.text for u in window(heading, 140))
     assert quoted.startswith("8. Sở Khoa học và Công nghệ Căn cứ hướng dẫn")  # the duty, not "V. TỔ CHỨC ..."
 
@@ -221,12 +226,10 @@ def test_a_unit_longer_than_the_room_is_shown_where_it_answers():
             "thống tiêu biểu của Hải Dương: các lễ hội truyền thống, nghệ thuật hát chèo, hát văn, hát tuồng, múa rối "
             "nước...; các danh lam thắng cảnh, giá trị kiến trúc, nghệ thuật, lịch sử của các di tích lịch sử văn hóa "
             "tiêu biểu; các nghề thủ công truyền thống: thêu ren, chạm khắc gỗ, nghề gốm...")
-    chunk = Chunk("c", "p", "p.txt", "III › 2 › 2.2 › -2", 1, "clause", text, "")
     asked = {"nghe", "thu", "cong", "gom"}
-    part = focused(Unit(chunk, 0, len(text), 0), 120, lambda t: len(asked & set(folded_words(t))) / len(asked))
+    part = focused(_unit_of(text, "III › 2 › 2.2 › -2"), 120, lambda t: len(asked & set(folded_words(t))) / len(asked))
     assert len(part.text) <= 120 and "thêu ren, chạm khắc gỗ, nghề gốm" in part.text
     assert part.start > 0
-
 
 
 def test_who_handles_that_is_asked_of_the_task_the_last_answer_quoted(sample_assistant):
