@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 
 EVAL = Path(__file__).resolve().parents[1] / "data" / "eval"
-SOURCES = ("dev.jsonl", "real-openings.jsonl", "written-a.jsonl", "written-b.jsonl", "written-c.jsonl",
-           "written-d.jsonl", "written-e.jsonl", "written-f.jsonl", "written-g.jsonl", "written-h.jsonl", "written-i.jsonl",
-           "failures.jsonl")
+def sources() -> list[Path]:
+    """Every set: the shared ones, each written set (a new one is picked up by its name), the failures."""
+    return [EVAL / "dev.jsonl", EVAL / "real-openings.jsonl", *sorted(EVAL.glob("written-*.jsonl")),
+            EVAL / "failures.jsonl"]
 
 
 def part(question_id: str) -> str:
@@ -24,8 +25,7 @@ def part(question_id: str) -> str:
 
 def main() -> int:
     parts: dict[str, list[str]] = {"tuning": [], "report": []}
-    for name in SOURCES:
-        path = EVAL / name
+    for path in sources():
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
