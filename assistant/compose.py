@@ -12,7 +12,7 @@ from assistant.answers import Answer, Citation, cite
 from assistant.evidence import Unit, heading_above
 from assistant.profile import Turn
 from assistant.registry import TaskMatch
-from assistant.vocabulary import CITED_NUMBER, fold, is_heading, is_instruction, sentences
+from assistant.vocabulary import CITED_NUMBER, fold, is_heading, is_instruction, sentences, wordset
 from index.chunks import Chunk, smallest_holding
 from index.glossary import Glossary
 from index.plans import PlanStore
@@ -27,6 +27,8 @@ MAX_ROWS = 12  # tasks listed in one answer; the Tasks tab has the rest
 MAX_ROW = 200  # of what a task is, in a row of a list; the Tasks tab has the whole row
 MIN_CUT = 80  # room for the start of one more line in a quote, below which none is begun
 MAX_SHORT_ROWS = 4  # in an answer to a question that asked for one thing
+MIN_ROW = 90  # of what a task is, below which a row's fields give way to it
+ROW_FIELDS = ("both", "one", "none")  # a row's fields, from all to none
 DOCUMENT_LINE = 130  # about what a plan's number, date and horizon take in a line
 MIN_REFERENCE = 60  # room for the document a plan implements, below which the line goes without it
 _ABOUT = re.compile(r"\s(?:về|phê duyệt|ban hành|triển khai|hướng dẫn|quy định)\s")
@@ -141,14 +143,29 @@ class Composer:
             return self.single([self.task(matches[0], MAX_ANSWER, slot)], MAX_ANSWER)
         budget = MAX_TABLE if long else MAX_ANSWER
         shown = matches[:MAX_ROWS if long else MAX_SHORT_ROWS]
+        if long:  # a list reads as the plan's table: the best matches, in the plan's order
+            plans = list(dict.fromkeys(m.plan.key for m in matches))
+            shown.sort(key=lambda m: (plans.index(m.plan.key), m.plan.tasks.index(m.task)))
         several = len({m.plan.key for m in matches}) > 1
         if lead:
             slot = "time"
+        # What a task is tells the rows apart: when many share the room, their fields give way to it (the
+        # field asked last), and rows that still do not fit are counted in the line after them.
+        room = budget - 90 - (len(self.t["tasks_more"]) if len(matches) > len(shown) else 0)
+        # Who leads stays in every row when the question's own words are about the leads ("do các hội hữu nghị").
+        about_leads = self.turn.profile is not None and any(
+            set(self.turn.profile.terms) & wordset(m.task.lead) for m in shown)
+        for fields in ROW_FIELDS[:-1] if about_leads else ROW_FIELDS:
+            fixed = [len(self.task_row(m, 0, slot, several, fields)) for m in shown]
+            if (room - sum(fixed)) // len(shown) >= MIN_ROW:
+                break
+        while len(shown) > 1 and (room - sum(fixed)) // len(shown) < MIN_ROW // 2:
+            shown, fixed = shown[:-1], fixed[:-1]
+            room = budget - 90 - len(self.t["tasks_more"])
         # Each row's content gets a fair share of the room its fields leave: short ones give theirs to long ones.
-        fixed = [len(self.task_row(m, 0, slot, several)) for m in shown]
         wanted = [min(MAX_ROW, len(m.task.content)) for m in shown]
-        shares = fair_shares(wanted, budget - 90 - sum(fixed), least=50)
-        lines = [self.task_row(m, share, slot, several) for m, share in zip(shown, shares)]
+        shares = fair_shares(wanted, room - sum(fixed), least=MIN_ROW // 2)
+        lines = [self.task_row(m, share, slot, several, fields) for m, share in zip(shown, shares)]
         if len(matches) > len(shown):
             lines.append(self.t["tasks_more"].format(more=len(matches) - len(shown)))
         where = self.plan_name(matches[0].plan) if len({m.plan.key for m in matches}) == 1 else self.t["several_plans"]
@@ -156,9 +173,11 @@ class Composer:
                                                                             lead=self.name(lead))
         return self.listing(intro, lines, budget)
 
-    def task_row(self, match: TaskMatch, room: int, slot: str | None = None, several: bool = False) -> str:
+    def task_row(self, match: TaskMatch, room: int, slot: str | None = None, several: bool = False,
+                 fields: str = "both") -> str:
         """A task as one line of a list: what (cut to `room`), who leads, and when (or the field asked; for
-        "who", the cooperating agencies too); from several plans, each line says which."""
+        "who", the cooperating agencies too); from several plans, each line says which. `fields`: "both",
+        "one" (the field asked, else who leads) or "none", when many rows share the room."""
         task = match.task
         start = match.chunk.text.find(task.content[:40])
         n = self.cite(match.chunk, [Unit(match.chunk, start, len(match.chunk.text), 0)] if start > 0 else None)
@@ -169,6 +188,12 @@ class Composer:
         value = getattr(task, field) or "—"
         if slot in ("time", "funding", "amount"):  # when or how it is paid for was asked, not who
             tail = self.t["row_field"].format(n=n, field=self.t[f"label_{field}"], value=self.name(value))
+        elif fields == "none" and slot not in ("lead", "cooperating"):  # who leads is never left out when asked
+            tail = self.t["row_end"].format(n=n)
+        elif fields != "both" and slot == "cooperating" and field == "cooperating":
+            tail = self.t["row_field"].format(n=n, field=self.t[f"label_{field}"], value=self.name(value))
+        elif fields != "both":
+            tail = self.t["row_lead"].format(lead=self.name(task.lead) or "—", n=n)
         else:
             tail = self.t["row_tail"].format(lead=self.name(task.lead) or "—", n=n,
                                              field=self.t[f"label_{field}"], value=self.name(value))
@@ -317,7 +342,10 @@ def window(best: Unit, budget: int) -> list[Unit]:
     chunk = best.chunk
     spans = sentences(chunk.text)
     units = [Unit(chunk, a, b, best.rank) for a, b in spans if not is_instruction(chunk.text[a:b])]
-    index = next((i for i, u in enumerate(units) if u.start == best.start), 0)
+    # The sentence the best unit is in; a part of one (focused) stands for it.
+    index = next((i for i, u in enumerate(units) if u.start <= best.start < u.end), 0)
+    if units and units[index].start <= best.start and best.end <= units[index].end:
+        units[index] = best
     chosen = [units[index]]
     size = len(units[index].text)
     cut: Unit | None = None
@@ -365,6 +393,9 @@ def focused(unit: Unit, room: int, weigh: Callable[[str], float]) -> Unit:
                 best, best_weight = (cuts[i], cuts[j]), weight
     if best == (0, 0):
         return unit
+    # The run goes on while the room holds it: the unit's own next phrases before any other line.
+    later = [c for c in cuts if best[1] < c <= best[0] + room]
+    best = (best[0], later[-1] if later else best[1])
     return Unit(unit.chunk, unit.start + best[0], unit.start + best[1], unit.rank)
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answers import Answer
-from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, MAX_SHORT_ROWS, Composer, templates
+from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, MAX_SHORT_ROWS, MAX_TABLE, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading_above, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, SLOT_PATTERNS, Profile, Profiler, Turn
 from assistant.registry import Registry, TaskMatch, country_in, role_asked
@@ -146,7 +146,7 @@ class OfflineAnswerer:
             if answer is not None:
                 return answer
         if profile.registry and profile.slot not in DETAIL_SLOTS - {"count"}:  # rows give no venue or amount
-            answer = self._registry(profile, scope, evidence, registry, compose)
+            answer = self._registry(profile, scope, retrieval, evidence, registry, compose)
             if answer is not None:
                 return answer
         # "Sở X có mấy nhiệm vụ?" of an agency with a duties clause and no task rows: its duties.
@@ -310,9 +310,13 @@ class OfflineAnswerer:
         return [self.plans.get(k) for k in keys]
 
     # -- tasks as data -----------------------------------------------------------------------------
-    def _registry(self, profile: Profile, scope: list[Plan], evidence: Evidence, registry: Registry,
-                  compose: Composer) -> Answer | None:
+    def _registry(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
+                  registry: Registry, compose: Composer) -> Answer | None:
         matches = registry.filtered(profile, scope, evidence)
+        # A partner country asked of every plan: those with no task row for it answer from a clause naming it.
+        others = self._naming_country(profile, scope, retrieval, evidence, {m.plan.key for m in matches})
+        if others:
+            return self._beside(profile, matches, others, evidence, compose, MAX_TABLE)
         if not matches:
             return None
         # "What is due in Q3?": the month or quarter is the filter; each row says what, who leads and when.
@@ -325,13 +329,17 @@ class OfflineAnswerer:
                      registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:
         named = self._named_scope(profile, retrieval)
         # A partner country is a filter: every task with it is listed, not only those worded like the question.
+        others: list[Unit] = []
         if profile.countries:
             matches = registry.with_country(profile, scope, evidence)
+            others = self._naming_country(profile, scope, retrieval, evidence, {m.plan.key for m in matches})
         elif named or len(scope) > SCAN_PLANS:
             matches = registry.best(profile, self._answering_plans(profile, scope, retrieval), evidence, items[:5])
         else:  # no plan named: each plan that has the task answers
             matches = registry.best_per_plan(profile, scope, evidence, items[:5], CLOSE_PLAN)
         matches = [m for m in matches if getattr(m.task, profile.slot, None) or profile.slot == "lead"]
+        if others:
+            return self._beside(profile, matches, others, evidence, compose, MAX_ANSWER)
         if not matches or (matches[0].score < MIN_COVERAGE and not profile.countries):
             return None
         top_unit = evidence.best(evidence.units(retrieval, 3))
@@ -350,12 +358,34 @@ class OfflineAnswerer:
                                        MAX_PLANS - len(have) - len(others))
         if not others:
             return compose.tasks(matches, profile.slot, long=profile.wants_long)
+        return self._beside(profile, matches, others, evidence, compose, MAX_ANSWER)
+
+    def _beside(self, profile: Profile, matches: list[TaskMatch], others: list[Unit], evidence: Evidence,
+                compose: Composer, budget: int) -> Answer:
+        """Task rows of the plans that have them, and a clause of each plan that answers without one."""
         shown = matches[:MAX_SHORT_ROWS]
-        each = (MAX_ANSWER - 60) // (len(shown) + len(others))
+        each = (budget - 60) // (len(shown) + len(others))
         lines = [compose.task_row(m, max(60, each - 90), profile.slot, several=True) for m in shown]
-        lines += [compose.quote(self.plans.get(u.chunk.plan), u, each, line=True, weigh=evidence.coverage,
-                                agency=self._duty_of(u)) for u in others]
-        return compose.listing(compose.t["per_plan_intro"], lines, MAX_ANSWER)
+        def weigh(text: str) -> float:  # a clause quoted for the country it names is quoted where it names it
+            return evidence.coverage(text) + any(country_in(c, text) for c in profile.countries)
+        lines += [compose.quote(self.plans.get(u.chunk.plan), u, each, line=True, weigh=weigh,
+                                agency=self._duty_of(u) if profile.asks_who else "") for u in others]
+        intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
+        return compose.listing(intro, lines, budget)
+
+    def _naming_country(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
+                        have: set[str]) -> list[Unit]:
+        """For a partner country asked of every plan: the best unit naming it of each plan not in `have`."""
+        if not profile.countries or self._named_scope(profile, retrieval) or len(scope) > SCAN_PLANS:
+            return []
+        found = []
+        for plan in scope:
+            if plan.key in have:
+                continue
+            naming = [u for u in self.units(plan.key) if any(country_in(c, u.text) for c in profile.countries)]
+            if naming:
+                found.append(evidence.best(naming))
+        return found[:MAX_WHICH_PLANS if profile.which_plans else MAX_PLANS]
 
     def _followed_tasks(self, profile: Profile, previous: Turn | None, evidence: Evidence,
                         registry: Registry) -> list[TaskMatch]:
