@@ -27,6 +27,7 @@ from index.plans import PlanStore
 from index.retriever import Retrieval
 from ingest import Clause, Plan, Task
 from ingest.records import PATH_SEPARATOR
+from ingest.normalize import HEADING_MARKER
 from ingest.structure import PREAMBLE
 
 _MORE = re.compile(r"\bnua\b|\bkhac\b|\bother\b|\belse\b|\bmore\b|\bcon gi\b|\bbesides\b")
@@ -353,7 +354,7 @@ class OfflineAnswerer:
             if not matches:
                 return None  # the best evidence is a clause of another plan, not a task row
             have = {m.plan.key for m in matches}
-        others = [top_unit] if top_unit.chunk.plan not in have else []
+        others = [self._said_whose(top_unit, evidence)] if top_unit.chunk.plan not in have else []
         others += self._also_answering(scope, evidence, top_unit, have | {u.chunk.plan for u in others},
                                        MAX_PLANS - len(have) - len(others))
         if not others:
@@ -534,6 +535,7 @@ class OfflineAnswerer:
         if not profile.which_plans:
             chosen += self._also_answering(scope, evidence, best, {u.chunk.plan for u in chosen},
                                            MAX_UNNAMED_PLANS - len(chosen))
+            chosen = [self._said_whose(u, evidence) for u in chosen]
         if len(chosen) <= 1:
             plan = self.plans.get(best.chunk.plan)
             return compose.single([compose.quote(plan, best, budget, weigh=evidence.coverage,
@@ -553,17 +555,30 @@ class OfflineAnswerer:
         """A question naming no plan is asked of every plan: one retrieval ranked low (or not at all) answers
         too when a clause of it holds the question's words as fully as the best unit does (words, so only
         when most of the question's can be read against the plans). Each such plan's best unit."""
-        if len(self.plans.plans()) > SCAN_PLANS or evidence.readable < 0.5 or room <= 0:
+        who = evidence.profile.asks_who
+        if len(self.plans.plans()) > SCAN_PLANS or room <= 0 or (evidence.readable < 0.5 and not who):
             return []
-        wanted = max(SCAN_COVERAGE, 0.9 * evidence.coverage(best.text))
+        wanted = max(SCAN_COVERAGE, 0.9 * evidence.coverage(best.text)) if evidence.readable >= 0.5 else 2.0
+        # "Who?": an agency's duties answer that hold the question's words nearly as well.
+        duty = max(MIN_COVERAGE, CLOSE_PLAN * evidence.coverage(best.text)) if who else 2.0
         found = []
         for plan in scope:
             if plan.key in have:
                 continue
-            own = [u for u in self.units(plan.key) if evidence.coverage(u.text) >= wanted]
+            own = [u for u in self.units(plan.key)
+                   if (weight := evidence.coverage(u.text)) >= wanted or (weight >= duty and self._duty_of(u))]
             if own:
                 found.append(evidence.best(own))
         return found[:room]
+
+    def _said_whose(self, unit: Unit, evidence: Evidence) -> Unit:
+        """For "who?": a unit that names no agency gives way to the plan's best unit among an agency's duties
+        that holds the question's words nearly as well (a task clause says what; the duties say who)."""
+        if not evidence.profile.asks_who or self._in_charge(unit):
+            return unit
+        least = CLOSE_PLAN * evidence.coverage(unit.text)
+        duties = [u for u in self.units(unit.chunk.plan) if self._duty_of(u) and evidence.coverage(u.text) >= least]
+        return max(duties, key=lambda u: evidence.coverage(u.text), default=unit)
 
     def _in_charge(self, unit: Unit) -> bool:
         """The unit says who does it: it is among an agency's duties, or in a task row (with its lead)."""
@@ -571,10 +586,13 @@ class OfflineAnswerer:
 
     def _duty_of(self, unit: Unit) -> str:
         """The agency whose duties the unit is among ("5. Phòng Tài chính - Kế hoạch: Chủ trì ..."), if any."""
-        head = heading_above(unit) or (unit if is_heading(unit.text) else None)
-        # The heading names the agency before its duties: "N. <agency>: <duties>".
-        named = self.vocabulary().agencies.named_in_text(head.text.split(":", 1)[0]) if head else []
-        return named[0].name if named else ""
+        # The heading names the agency before its duties: "N. <agency>: <duties>", which may be the unit itself.
+        own = unit if HEADING_MARKER.match(unit.text.strip()) and ":" in unit.text else None
+        for head in (own, heading_above(unit) or (unit if is_heading(unit.text) else None)):
+            named = self.vocabulary().agencies.named_in_text(head.text.split(":", 1)[0]) if head else []
+            if named:
+                return named[0].name
+        return ""
 
     def _best_in(self, plan: Plan, units: list[Unit], evidence: Evidence) -> Unit | None:
         """The plan's best unit among those retrieved, or else among all its clauses."""
