@@ -27,6 +27,7 @@ MAX_ROWS = 12  # tasks listed in one answer; the Tasks tab has the rest
 MAX_ROW = 200  # of what a task is, in a row of a list; the Tasks tab has the whole row
 MIN_CUT = 80  # room for the start of one more line in a quote, below which none is begun
 MAX_SHORT_ROWS = 4  # in an answer to a question that asked for one thing
+TAIL_SHARE = 0.4  # of a task's title cut in its middle, kept from its end
 MIN_ROW = 90  # of what a task is, below which a row's fields give way to it
 ROW_FIELDS = ("both", "one", "none")  # a row's fields, from all to none
 DOCUMENT_LINE = 130  # about what a plan's number, date and horizon take in a line
@@ -147,8 +148,6 @@ class Composer:
             plans = list(dict.fromkeys(m.plan.key for m in matches))
             shown.sort(key=lambda m: (plans.index(m.plan.key), m.plan.tasks.index(m.task)))
         several = len({m.plan.key for m in matches}) > 1
-        if lead:
-            slot = "time"
         # What a task is tells the rows apart: when many share the room, their fields give way to it (the
         # field asked last), and rows that still do not fit are counted in the line after them.
         room = budget - 90 - (len(self.t["tasks_more"]) if len(matches) > len(shown) else 0)
@@ -156,7 +155,7 @@ class Composer:
         about_leads = self.turn.profile is not None and any(
             set(self.turn.profile.terms) & wordset(m.task.lead) for m in shown)
         for fields in ROW_FIELDS[:-1] if about_leads else ROW_FIELDS:
-            fixed = [len(self.task_row(m, 0, slot, several, fields)) for m in shown]
+            fixed = [len(self.task_row(m, 0, slot, several, fields, bool(lead))) for m in shown]
             if (room - sum(fixed)) // len(shown) >= MIN_ROW:
                 break
         while len(shown) > 1 and (room - sum(fixed)) // len(shown) < MIN_ROW // 2:
@@ -165,7 +164,7 @@ class Composer:
         # Each row's content gets a fair share of the room its fields leave: short ones give theirs to long ones.
         wanted = [min(MAX_ROW, len(m.task.content)) for m in shown]
         shares = fair_shares(wanted, room - sum(fixed), least=MIN_ROW // 2)
-        lines = [self.task_row(m, share, slot, several, fields) for m, share in zip(shown, shares)]
+        lines = [self.task_row(m, share, slot, several, fields, bool(lead)) for m, share in zip(shown, shares)]
         if len(matches) > len(shown):
             lines.append(self.t["tasks_more"].format(more=len(matches) - len(shown)))
         where = self.plan_name(matches[0].plan) if len({m.plan.key for m in matches}) == 1 else self.t["several_plans"]
@@ -174,10 +173,11 @@ class Composer:
         return self.listing(intro, lines, budget)
 
     def task_row(self, match: TaskMatch, room: int, slot: str | None = None, several: bool = False,
-                 fields: str = "both") -> str:
+                 fields: str = "both", lead_said: bool = False) -> str:
         """A task as one line of a list: what (cut to `room`), who leads, and when (or the field asked; for
         "who", the cooperating agencies too); from several plans, each line says which. `fields`: "both",
-        "one" (the field asked, else who leads) or "none", when many rows share the room."""
+        "one" (the field asked, else who leads) or "none", when many rows share the room; `lead_said`: who
+        leads is said above the rows, which say when."""
         task = match.task
         start = match.chunk.text.find(task.content[:40])
         n = self.cite(match.chunk, [Unit(match.chunk, start, len(match.chunk.text), 0)] if start > 0 else None)
@@ -186,9 +186,11 @@ class Composer:
         if not getattr(task, field) and task.cooperating:  # a row with no time says who cooperates instead
             field = "cooperating"
         value = getattr(task, field) or "—"
-        if slot in ("time", "funding", "amount"):  # when or how it is paid for was asked, not who
+        if lead_said and slot not in ("funding", "amount", "cooperating"):
+            field, value = "time", task.time or "—"
+        if slot in ("time", "funding", "amount") or (lead_said and fields != "none"):
             tail = self.t["row_field"].format(n=n, field=self.t[f"label_{field}"], value=self.name(value))
-        elif fields == "none" and slot not in ("lead", "cooperating"):  # who leads is never left out when asked
+        elif fields == "none" and (lead_said or slot not in ("lead", "cooperating")):  # who leads stays when asked
             tail = self.t["row_end"].format(n=n)
         elif fields != "both" and slot == "cooperating" and field == "cooperating":
             tail = self.t["row_field"].format(n=n, field=self.t[f"label_{field}"], value=self.name(value))
@@ -198,7 +200,7 @@ class Composer:
             tail = self.t["row_tail"].format(lead=self.name(task.lead) or "—", n=n,
                                              field=self.t[f"label_{field}"], value=self.name(value))
         where = f"({place_of(match.plan)}) " if several else ""
-        return f"- {where}{clip(task.content, room) if room else ''}{tail}"
+        return f"- {where}{clip_middle(task.content, room) if room else ''}{tail}"
 
     def agency_duties(self, plan: Plan, agency: str, units: list[Unit], budget: int, line: bool = False,
                       none_other: bool = False) -> str:
@@ -478,6 +480,18 @@ def date_as_written(plan: Plan) -> str | None:
 def _date_words(iso: str) -> str:
     year, month, day = iso.split("-")
     return f"ngày {day} tháng {month} năm {year}"
+
+
+def clip_middle(text: str, limit: int) -> str:
+    """A task's title cut in its middle: its start says what is done, its end often where or with whom
+    ("… tại một số tỉnh Tây Nguyên và tại Myanmar")."""
+    text = " ".join(text.split())
+    if len(text) <= limit or limit < MIN_CUT:
+        return clip(text, limit)
+    tail_room = int(limit * TAIL_SHARE)
+    tail = text[len(text) - tail_room:]
+    tail = tail[tail.find(" ") + 1:] if " " in tail else tail
+    return f"{clip(text, limit - len(tail) - 2).removesuffix(' …')} … {tail}"
 
 
 def clip(text: str, limit: int) -> str:
