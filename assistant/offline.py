@@ -151,7 +151,8 @@ class OfflineAnswerer:
             if answer is not None:
                 return answer
         # "Sở X có mấy nhiệm vụ?" of an agency with a duties clause and no task rows: its duties.
-        counts_duties = profile.slot == "count" and re.search(_DUTIES_COUNTED, profile.folded)
+        # Of an agency, only a count of what the plan gives it ("mấy nhiệm vụ"), not of events it holds a year.
+        counts_duties = profile.counts_tasks and re.search(_DUTIES_COUNTED, profile.folded)
         if profile.agencies and (profile.slot == "duties" or counts_duties or (profile.refers_back and profile.follow_up)):
             answer = self._duties(profile, scope, retrieval, compose, registry, previous)
             if answer is not None:

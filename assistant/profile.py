@@ -102,6 +102,10 @@ _REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|noi dung|chuong trinh|su kien|(
                        r"everything|anything|"
                        r"activit|events?|programs?|"
                        r"programmes?|what (?:is|are) (?:due|planned|scheduled|happening)")
+# "bao nhiêu nhiệm vụ", "how many Japan activities": a count of tasks (rows, duties), not of people or money.
+_TASKS_COUNTED = re.compile(r"(?:bao nhieu|\bmay|how many|so luong|number of)\s+(?:\S+\s+){0,2}?"
+                            r"(?:nhiem vu|hoat dong|viec|cong viec|chuong trinh|su kien|noi dung|muc|dong|tasks?|items?|"
+                            r"activit|events?|programs?|programmes?|duties|things|rows?)")
 _LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b|everything|anything")
 # "còn những danh hiệu ...", "and the budget for ...": a question that goes on from the one before.
 _CONTINUES = re.compile(r"\s*(?:(?:the|vay|thi)\s+)?(?:con|va|and|also|what about|how about)\b")
@@ -143,6 +147,7 @@ class Profile:
     funding: str | None = None  # a kind of funding asked about (FUNDING_SOURCES): a filter on tasks
     which_plans: bool = False  # "which plans ...": one short line per plan
     registry: bool = False  # about tasks as data (filtered by time, agency or country)
+    counts_tasks: bool = False  # a count of tasks or duties ("bao nhiêu nhiệm vụ"), not of people or money
     other_plans: tuple[str, ...] = ()  # plan numbers named ("60/KH-UBND") that no indexed plan has
     other_documents: tuple[str, ...] = ()  # document numbers named that are not a plan's own
     refers_back: bool = False  # a follow-up leaning on the earlier answer ("Phòng đó", "and that one?")
@@ -244,8 +249,10 @@ class Profiler:
         words = [w for w in words if w not in titles] or words
         funding = funding_source(folded)
         section = _section_named(folded)
-        registry = bool(time) or bool(_REGISTRY.search(folded) and (_LIST.search(folded) or slot == "count")
-                                      and (agencies or countries or slot == "count" or funding or section))
+        counts_tasks = slot == "count" and bool(_TASKS_COUNTED.search(folded))
+        registry = (bool(time) or bool(_REGISTRY.search(folded) and (_LIST.search(folded) or counts_tasks)
+                                       and (agencies or countries or counts_tasks or funding or section))) \
+            and (slot != "count" or counts_tasks)  # "bao nhiêu học sinh" is a detail, not a count of rows
         profile = Profile(
             question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
             plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, time=time,
@@ -259,7 +266,7 @@ class Profiler:
             outline=bool(_OUTLINE.search(folded)), section=section, funding=funding,
             # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents a named plan cites, not which plans.
             which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and plans),
-            registry=registry, other_documents=others,
+            registry=registry, counts_tasks=counts_tasks, other_documents=others,
             other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
             refers_back=bool(_REFERS_BACK.search(fold(question)) if fold(question) == question.lower()
                              else _REFERS_BACK_MARKED.search(question.lower())))

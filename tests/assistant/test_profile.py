@@ -204,3 +204,10 @@ def test_registry_filters_said_in_users_words(profiler):
 def test_a_year_said_not_to_be_meant_is_not_asked(profiler):
     profile = profiler.run("which plans were made under the old strategy to 2020 rather than the 2030 one?", "en")
     assert profile.years == (2020,)
+
+
+def test_a_count_of_people_in_a_month_is_a_detail_not_a_count_of_rows(profiler):
+    people = profiler.run("bao nhieu hoc sinh lao duoc tang qua thang 12", "vi")
+    assert people.slot == "count" and people.time and not people.registry and not people.counts_tasks
+    rows = profiler.run("quy 3 co bao nhieu hoat dong voi Lao", "vi")
+    assert rows.registry and rows.counts_tasks
