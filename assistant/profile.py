@@ -59,7 +59,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
                 r"budget|\bfunds?\b|\bcosts?\b|money|\bpay|financ|expense"),
     ("cooperating", r"phoi hop|cung voi|ho tro|cooperat|coordinat|support|assist|help|work(?:s|ing)? with|"
                     r"together with|partner agenc"),
-    ("lead", r"chu tri|phu trach|dau moi|dam nhiem|duoc giao|giao cho|co quan nao|don vi nao|\bso nao|phong nao|"
+    ("lead", r"chu tri|phu trach|dau moi|dam nhiem|duoc giao|giao cho|co quan nao|don vi nao|(?<!con )\bso nao|phong nao|"
              r"\bban nao|\bhoi nao|(?<!voi )(?<!nhung )(?<!cho )\bai\b|\bwho\b|which (?:agency|office|department|unit|body|organi[sz]ation|group)|"
              r"in charge|contact point|focal point|\bleads?\b|\bleading\b|responsible|\bruns?\b(?! (?:to|until|till|through|up to))|organi[sz]es?|handles?"),
     ("time", r"khi nao|thoi gian|bao gio|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"

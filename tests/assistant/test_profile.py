@@ -211,3 +211,8 @@ def test_a_count_of_people_in_a_month_is_a_detail_not_a_count_of_rows(profiler):
     assert people.slot == "count" and people.time and not people.registry and not people.counts_tasks
     rows = profiler.run("quy 3 co bao nhieu hoat dong voi Lao", "vi")
     assert rows.registry and rows.counts_tasks
+
+
+def test_con_so_typed_without_diacritics_is_a_number_not_a_department(profiler):
+    profile = profiler.run("muc tieu cu the den 2030 co con so nao ko", "vi")
+    assert profile.slot != "lead" and not profile.asks_who
