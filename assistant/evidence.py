@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.profile import Profile
-from assistant.vocabulary import fold, folded_words, is_heading, is_instruction, sentences
+from assistant.vocabulary import fold, is_heading, is_instruction, sentences, wordset
 from index.chunks import METADATA_SECTION, Chunk
 from index.retriever import Retrieval
 
@@ -98,7 +98,7 @@ class Evidence:
         total = self.total - sum(v for w, v in {**self.main, **self.context}.items() if w in ignore)
         if total <= 0:
             return 1.0
-        present = set(folded_words(text)) - ignore
+        present = wordset(text) - ignore
         found = sum(v for w, v in self.main.items() if w in present) + \
             sum(v for w, v in self.context.items() if w in present)
         return found / total

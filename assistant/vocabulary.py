@@ -75,7 +75,9 @@ def folded_words(text: str) -> list[str]:
     return [fold(w) for w in syllables(text)]
 
 
+@lru_cache(maxsize=65536)
 def wordset(text: str) -> frozenset[str]:
+    """The folded words of a text; cached, since the same clauses are weighed against every question."""
     return frozenset(folded_words(text))
 
 
