@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from assistant.compose import focused, window
+from assistant.compose import clip_middle, focused, window
 from assistant.evidence import Unit
 from assistant.vocabulary import folded_words
 from index.chunks import Chunk
@@ -265,3 +265,42 @@ def test_tasks_done_all_year_round_are_filtered_as_a_time(sample_assistant):
 def test_an_agency_written_with_an_abbreviation_heads_its_duties(sample_assistant):
     answer = sample_assistant.ask("who's in charge of foreign reporters coming to work in the province?")
     assert "Sở Ngoại vụ" in answer.text and "Văn phòng UBND tỉnh" in answer.text
+
+
+def test_a_focused_part_of_a_long_sentence_is_where_the_quote_starts():
+    text = ("1. Sở Văn hóa, Thể thao và Du lịch\n- Chủ trì tổ chức các cuộc giao lưu văn hóa (biểu diễn nghệ thuật, "
+            "triển lãm tranh - ảnh nghệ thuật), tổ chức giao lưu thi đấu thể thao với địa phương của các nước bạn có ký "
+            "kết hợp tác với tỉnh Hải Dương như: thành phố Suwon - Hàn Quốc, tỉnh Kagoshima - Nhật Bản, tỉnh Viêng "
+            "Chăn - CHDCND Lào… khi được cấp có thẩm quyền cho phép theo quy định.")
+    sentence = _unit_of(text, "V › 1 › -5", text.split("\n", 1)[1])
+    part = focused(sentence, 150, lambda t: float("Nhật Bản" in t))
+    quoted = " ".join(u.text for u in window(part, 160))
+    assert "Kagoshima - Nhật Bản" in quoted and not quoted.startswith("1. Sở Văn hóa")
+
+
+def test_a_title_cut_in_its_middle_keeps_where_it_happens():
+    title = ("Tổ chức đoàn cán bộ, công chức phụ trách công tác ngoại giao văn hóa của một số sở, ngành liên quan đi "
+             "học tập kinh nghiệm về công tác ngoại giao văn hóa tại một số tỉnh Tây Nguyên và tại Myanmar.")
+    cut = clip_middle(title, 110)
+    assert len(cut) <= 110 and cut.startswith("Tổ chức đoàn cán bộ") and cut.endswith("tại Myanmar.") and " … " in cut
+
+
+def test_every_row_of_a_long_list_is_shown_or_counted(sample_assistant):
+    answer = sample_assistant.ask("nhom III doi ngoai nhan dan trong phu luc dak lak co may hoat dong, ke ra")
+    rows = [line for line in answer.text.split("\n") if line.startswith("- ")]
+    count = int(re.search(r"(\d+) nhiệm vụ", answer.text).group(1))
+    assert count == len(rows) or "nhiệm vụ khác" in rows[-1]
+    assert "Thụy Điển" in answer.text and "Yoga" in answer.text and len(answer.text) <= 1500
+    _check_citations(answer)
+
+
+def test_a_country_asked_of_every_plan_is_answered_by_plans_without_rows_too(sample_assistant):
+    answer = sample_assistant.ask("nhung ke hoach nao co hoat dong voi Nhat Ban")
+    assert "Hùng biện tiếng Nhật" in answer.text and "Kagoshima" in answer.text
+    _check_citations(answer)
+
+
+def test_who_asked_of_every_plan_names_the_agency_whose_duties_answer(sample_assistant):
+    answer = sample_assistant.ask("ai lo pho bien kien thuc van hoa, ung xu van hoa cho nguoi di lao dong nuoc ngoai")
+    assert "Sở Lao động – Thương binh và Xã hội" in answer.text
+    assert "Phòng Lao động - Thương binh và Xã hội" in answer.text  # Kon Rẫy's "7. Phòng ...: Chủ trì ..."
