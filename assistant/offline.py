@@ -11,7 +11,7 @@ a contact, a person) that no good unit states, or evidence that is weak on every
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answers import Answer
 from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, MAX_SHORT_ROWS, MAX_TABLE, Composer, templates
@@ -400,9 +400,14 @@ class OfflineAnswerer:
         live = {plan.key: plan for plan in self.plans.plans()}  # a plan removed since is not followed
         plans = [live[key] for key in previous.plans if key in live]
         cited = [c for plan in plans for c in self.chunks(plan.key) if f"{plan.key}|{c.section}" in previous.sections]
-        matches = registry.best(profile, plans, evidence, cited)
-        return [m for m in matches if any(c.holds(m.task.section) for c in cited)
-                and (getattr(m.task, profile.slot, None) or profile.slot == "lead")]
+        rows = [m for m in registry.filtered(replace(profile, agencies=(), countries=(), time=None, funding=None,
+                                                     section=()), plans, evidence)
+                if f"{m.plan.key}|{m.task.section}" in previous.sections]
+        if len(rows) > 1:  # the last answer listed task rows: "and who helps them?" asks it of every one
+            matches = sorted(rows, key=lambda m: previous.sections.index(f"{m.plan.key}|{m.task.section}"))
+        else:
+            matches = [m for m in registry.best(profile, plans, evidence, cited) if any(c.holds(m.task.section) for c in cited)]
+        return [m for m in matches if getattr(m.task, profile.slot, None) or profile.slot == "lead"]
 
     def _no_cost(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
                  registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:

@@ -304,3 +304,10 @@ def test_who_asked_of_every_plan_names_the_agency_whose_duties_answer(sample_ass
     answer = sample_assistant.ask("ai lo pho bien kien thuc van hoa, ung xu van hoa cho nguoi di lao dong nuoc ngoai")
     assert "Sở Lao động – Thương binh và Xã hội" in answer.text
     assert "Phòng Lao động - Thương binh và Xã hội" in answer.text  # Kon Rẫy's "7. Phòng ...: Chủ trì ..."
+
+
+def test_a_follow_up_about_them_asks_it_of_every_row_the_last_answer_listed(sample_assistant):
+    history = [{"role": "user", "content": "Which Dak Lak 2024 tasks are in Q2?"}]
+    answer = sample_assistant.ask("and who helps them?", history=history)
+    assert "Mondulkiri" in answer.text and "Yoga" in answer.text and "cooperating" in answer.text
+    _check_citations(answer)
