@@ -316,7 +316,7 @@ class OfflineAnswerer:
                   registry: Registry, compose: Composer) -> Answer | None:
         matches = registry.filtered(profile, scope, evidence)
         # A partner country asked of every plan: those with no task row for it answer from a clause naming it.
-        others = self._naming_country(profile, scope, retrieval, evidence, {m.plan.key for m in matches})
+        others = self._naming_country(profile, scope, retrieval, evidence, registry, {m.plan.key for m in matches})
         if others:
             return self._beside(profile, matches, others, evidence, compose, MAX_TABLE)
         if not matches:
@@ -336,7 +336,7 @@ class OfflineAnswerer:
         others: list[Unit] = []
         if profile.countries:
             matches = registry.with_country(profile, scope, evidence)
-            others = self._naming_country(profile, scope, retrieval, evidence, {m.plan.key for m in matches})
+            others = self._naming_country(profile, scope, retrieval, evidence, registry, {m.plan.key for m in matches})
         elif named or len(scope) > SCAN_PLANS:
             matches = registry.best(profile, self._answering_plans(profile, scope, retrieval), evidence, items[:5])
         else:  # no plan named: each plan that has the task answers
@@ -371,22 +371,26 @@ class OfflineAnswerer:
         each = (budget - 60) // (len(shown) + len(others))
         lines = [compose.task_row(m, max(60, each - 90), profile.slot, several=True) for m in shown]
         def weigh(text: str) -> float:  # a clause quoted for the country it names is quoted where it names it
-            return evidence.coverage(text) + any(country_in(c, text) for c in profile.countries)
+            return evidence.coverage(text) + any(country_in(c, text, as_written=True) for c in profile.countries)
         lines += [compose.quote(self.plans.get(u.chunk.plan), u, each, line=True, weigh=weigh,
                                 agency=self._duty_of(u) if profile.asks_who else "") for u in others]
         intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
         return compose.listing(intro, lines, budget)
 
     def _naming_country(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
-                        have: set[str]) -> list[Unit]:
-        """For a partner country asked of every plan: the best unit naming it of each plan not in `have`."""
+                        registry: Registry, have: set[str]) -> list[Unit]:
+        """For a partner country asked of every plan: the best unit naming it of each plan not in `have`. Not
+        when the question's other words single out some of the country's tasks ("Tết Bun Pi May Lào")."""
         if not profile.countries or self._named_scope(profile, retrieval) or len(scope) > SCAN_PLANS:
+            return []
+        if len(registry.with_country(profile, scope, evidence)) < len(registry.filtered(profile, scope, evidence)):
             return []
         found = []
         for plan in scope:
             if plan.key in have:
                 continue
-            naming = [u for u in self.units(plan.key) if any(country_in(c, u.text) for c in profile.countries)]
+            naming = [u for u in self.units(plan.key)
+                      if any(country_in(c, u.text, as_written=True) for c in profile.countries)]
             if naming:
                 found.append(evidence.best(naming))
         return found[:MAX_WHICH_PLANS if profile.which_plans else MAX_PLANS]

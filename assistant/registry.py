@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from assistant.evidence import Evidence
 from assistant.profile import Profile
 from assistant.vocabulary import REGULARLY, country_named, fold, folded_words, months_of, plays
+from ingest.normalize import normalize_text
 from ingest.records import PATH_SEPARATOR
 from index.chunks import Chunk, smallest_holding
 from ingest import Plan, Task
@@ -35,10 +36,14 @@ def role_asked(profile: Profile) -> str:
     return "any"
 
 
-def country_in(country: str, text: str) -> bool:
+def country_in(country: str, text: str, as_written: bool = False) -> bool:
     """The country is named in the text as a question would name it (country_named), or as half of a
-    pair in an activity's title ("Việt - Hàn" for Hàn Quốc)."""
-    if country_named(country, text):
+    pair in an activity's title ("Việt - Hàn" for Hàn Quốc). `as_written`: the text is a plan's, written
+    with diacritics, so "Lao" of "Phòng Lao động" is not Lào."""
+    if as_written:
+        if re.search(rf"(?<!\w){re.escape(normalize_text(country))}(?!\w)", normalize_text(text)):
+            return True
+    elif country_named(country, text):
         return True
     first = re.escape(country.split()[0])
     return bool(re.search(rf"\bViệt\s*-\s*{first}\b|\b{first}\s*-\s*Việt\b", text))

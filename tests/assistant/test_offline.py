@@ -311,3 +311,9 @@ def test_a_follow_up_about_them_asks_it_of_every_row_the_last_answer_listed(samp
     answer = sample_assistant.ask("and who helps them?", history=history)
     assert "Mondulkiri" in answer.text and "Yoga" in answer.text and "cooperating" in answer.text
     _check_citations(answer)
+
+
+def test_a_task_singled_out_by_its_words_is_not_joined_by_every_plan_naming_its_country(sample_assistant):
+    answer = sample_assistant.ask("Ai chủ trì Tết cổ truyền Bun Pi May Lào tại huyện Buôn Đôn?")
+    assert "Hội hữu nghị Việt Nam - Lào tỉnh" in answer.text
+    assert {c.document.split("-")[0] for c in answer.citations} == {"dak"}  # "Phòng Lao động" is not Lào
