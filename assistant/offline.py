@@ -17,7 +17,7 @@ from assistant.answers import Answer
 from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, MAX_SHORT_ROWS, MAX_TABLE, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading_above, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, SLOT_PATTERNS, Profile, Profiler, Turn
-from assistant.registry import Registry, TaskMatch, country_in, role_asked
+from assistant.registry import Registry, TaskMatch, close_to_best, country_in, role_asked
 from assistant.vocabulary import (CITED_NUMBER, DOCUMENT_KINDS, LAYOUT_WORDS, AgencyNames, content_words, fold, folded_words,
                                   is_heading, is_instruction, mentions, plays, provinces_named, wordset)
 from index.chunks import Chunk, chunk_plan, holding, metadata_chunk
@@ -316,7 +316,7 @@ class OfflineAnswerer:
                   registry: Registry, compose: Composer) -> Answer | None:
         matches = registry.filtered(profile, scope, evidence)
         # A partner country asked of every plan: those with no task row for it answer from a clause naming it.
-        others = self._naming_country(profile, scope, retrieval, evidence, registry, {m.plan.key for m in matches})
+        others = self._naming_country(profile, scope, retrieval, evidence, matches)
         if others:
             return self._beside(profile, matches, others, evidence, compose, MAX_TABLE)
         if not matches:
@@ -335,8 +335,9 @@ class OfflineAnswerer:
         # A partner country is a filter: every task with it is listed, not only those worded like the question.
         others: list[Unit] = []
         if profile.countries:
-            matches = registry.with_country(profile, scope, evidence)
-            others = self._naming_country(profile, scope, retrieval, evidence, registry, {m.plan.key for m in matches})
+            rows = registry.filtered(profile, scope, evidence)
+            matches = close_to_best(rows)
+            others = self._naming_country(profile, scope, retrieval, evidence, rows)
         elif named or len(scope) > SCAN_PLANS:
             matches = registry.best(profile, self._answering_plans(profile, scope, retrieval), evidence, items[:5])
         else:  # no plan named: each plan that has the task answers
@@ -378,13 +379,14 @@ class OfflineAnswerer:
         return compose.listing(intro, lines, budget)
 
     def _naming_country(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
-                        registry: Registry, have: set[str]) -> list[Unit]:
-        """For a partner country asked of every plan: the best unit naming it of each plan not in `have`. Not
-        when the question's other words single out some of the country's tasks ("Tết Bun Pi May Lào")."""
+                        rows: list[TaskMatch]) -> list[Unit]:
+        """For a partner country asked of every plan: the best unit naming it of each plan with none of its
+        task `rows`. Not when the question's other words single out some of them ("Tết Bun Pi May Lào")."""
         if not profile.countries or self._named_scope(profile, retrieval) or len(scope) > SCAN_PLANS:
             return []
-        if len(registry.with_country(profile, scope, evidence)) < len(registry.filtered(profile, scope, evidence)):
+        if len(close_to_best(rows)) < len(rows):
             return []
+        have = {m.plan.key for m in rows}
         found = []
         for plan in scope:
             if plan.key in have:

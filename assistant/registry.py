@@ -80,13 +80,6 @@ class Registry:
         found.sort(key=lambda m: (-m.score, m.plan.key, m.task.page))
         return found
 
-    def with_country(self, profile: Profile, plans: list[Plan], evidence: Evidence) -> list[TaskMatch]:
-        """Tasks with the partner country asked: all of them, unless the question's other words single
-        some out ("Tết Bun Pi May" among the Laos tasks)."""
-        matches = self.filtered(profile, plans, evidence)
-        top = matches[0].score if matches else 0.0
-        return [m for m in matches if top <= 0 or m.score >= CLOSE_TO_BEST * top][:MAX_TASKS]
-
     def best(self, profile: Profile, plans: list[Plan], evidence: Evidence, held: list[Chunk]) -> list[TaskMatch]:
         """The tasks a who / when / funding question is about: those matching its words nearly as well as
         the best one; tasks in the retrieved chunks get a head start."""
@@ -129,6 +122,13 @@ class Registry:
     def chunk_of(self, plan: Plan, task: Task) -> Chunk | None:
         """The smallest chunk that holds the task: what its line cites."""
         return smallest_holding(self.chunks_of(plan.key), task.section)
+
+
+def close_to_best(matches: list[TaskMatch]) -> list[TaskMatch]:
+    """The matches (best first) that the question's words fit nearly as well as the best one: of the tasks
+    with a partner country, all of them, unless other words single some out ("Tết Bun Pi May" of Laos)."""
+    top = matches[0].score if matches else 0.0
+    return [m for m in matches if top <= 0 or m.score >= CLOSE_TO_BEST * top][:MAX_TASKS]
 
 
 def _task_text(task: Task) -> str:
