@@ -23,9 +23,11 @@ PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
 MAX_LONG_ANSWER = 1150  # and 1,200 for a purpose, 1,500 for a list or summary
 MAX_TABLE = 1400  # a list of tasks asked for, a row each (the contract allows 1,500 for a list)
+MAX_SIDE_BY_SIDE = 1400  # plans compared, each in full (and 1,500 for a comparison)
 MAX_ROWS = 12  # tasks listed in one answer; the Tasks tab has the rest
 MAX_ROW = 200  # of what a task is, in a row of a list; the Tasks tab has the whole row
 MIN_CUT = 80  # room for the start of one more line in a quote, below which none is begun
+MIN_TASK = 60  # a task's title cut shorter than this no longer says what is done
 MAX_SHORT_ROWS = 4  # in an answer to a question that asked for one thing
 TAIL_SHARE = 0.4  # of a task's title cut in its middle, kept from its end
 MIN_ROW = 90  # of what a task is, below which a row's fields give way to it
@@ -256,9 +258,13 @@ class Composer:
         agency = led[0][0].lead
         self.turn.agency = self.turn.agency or agency
         head = template.format(plan=name, agency=self.name(agency), tasks="")
-        share = max(60, (budget - len(head)) // len(led) - 6)
-        tasks = "; ".join(f"{clip(' '.join(task.content.split()), share)} [{self.cite(chunk)}]" for task, chunk in led)
-        return template.format(plan=name, agency=self.name(agency), tasks=tasks)
+        # As many tasks as the room holds at a readable length each, and how many more there are.
+        shown = max(1, min(len(led), (budget - len(head)) // (MIN_TASK + 8)))
+        more = "; " + self.t["tasks_more_inline"].format(more=len(led) - shown) if shown < len(led) else ""
+        share = max(MIN_TASK, (budget - len(head) - len(more)) // shown - 8)
+        tasks = "; ".join(f"{clip(' '.join(task.content.split()), share)} [{self.cite(chunk)}]"
+                          for task, chunk in led[:shown])
+        return template.format(plan=name, agency=self.name(agency), tasks=tasks + more)
 
     def document(self, plan: Plan, chunk: Chunk, fields: list[str], opening: list[Unit] | None = None,
                  room: int = MAX_ANSWER) -> str:
@@ -310,6 +316,16 @@ class Composer:
         return "—"
 
     # -- answers -----------------------------------------------------------------------------------
+    def shared(self, lines: list[Callable[[int], str]], room: int) -> list[str]:
+        """Lines of one answer that share its room (a plan each): each is first written as if alone, so that
+        the room a short one leaves goes to the long ones, not to an equal cut of every one."""
+        citations, turn = list(self.citations), dict(vars(self.turn))
+        whole = [len(line(room)) for line in lines]
+        self.citations = citations
+        vars(self.turn).update(turn)
+        # A line whose share holds all of it is written as it was (its own cut would trim a few characters).
+        return [line(room if share >= size else share) for line, size, share in zip(lines, whole, fair_shares(whole, room))]
+
     def single(self, lines: list[str], budget: int) -> Answer:
         lines = [line for line in lines if line]
         if not lines:

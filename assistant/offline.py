@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 
 from assistant.answers import Answer
-from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, MAX_SHORT_ROWS, MAX_TABLE, Composer, templates
+from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, MAX_SHORT_ROWS, MAX_SIDE_BY_SIDE, MAX_TABLE, Composer, templates
 from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading_above, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, SLOT_PATTERNS, Profile, Profiler, Turn
 from assistant.registry import Registry, TaskMatch, close_to_best, country_in, role_asked
@@ -466,12 +467,14 @@ class OfflineAnswerer:
             if len(found) + len(lines) >= MAX_PLANS:
                 break
         leads = leads[:max(0, MAX_PLANS - len(found) - len(lines))]
-        budget = MAX_LONG_ANSWER if profile.outline else MAX_ANSWER  # "tóm tắt": all of them, each in full
         count = len(found) + len(lines) + len(leads)
-        each = (budget - 40 - len(compose.t["duties_intro"])) // max(count, 1)
-        lines += [compose.agency_duties(plan, lead, fresh, each, line=count > 1) for plan, lead, fresh in found]
-        lines += [compose.agency_tasks(plan, [(t, c) for t in led if (c := registry.chunk_of(plan, t))], each,
-                                       line=count > 1) for plan, led in leads]
+        # "tóm tắt", or plans side by side: all of them, each in full
+        budget = _room(profile, count, long=profile.outline)
+        room = budget - 40 - len(compose.t["duties_intro"]) - sum(len(line) for line in lines)
+        lines += compose.shared(
+            [partial(compose.agency_duties, plan, lead, fresh, line=count > 1) for plan, lead, fresh in found]
+            + [partial(compose.agency_tasks, plan, [(t, c) for t in led if (c := registry.chunk_of(plan, t))],
+                       line=count > 1) for plan, led in leads], room)
         if not lines:
             return None
         if len(lines) == 1:
@@ -499,11 +502,10 @@ class OfflineAnswerer:
         if not found or len(found) > MAX_PLANS or (len(found) > 1 and not self._named_scope(profile, retrieval)
                                                    and not profile.section):
             return None
-        budget = MAX_LONG_ANSWER if profile.outline or profile.wants_long or profile.section else MAX_ANSWER
-        each = (budget - 40) // len(found)
-        lines = [compose.outline(plan, clause, _items(plan, clause), self.chunks(plan.key), each,
-                                 opening=self._opening_citations(plan) if not clause.path else None)
-                 for plan, clause in found]
+        budget = _room(profile, len(found), long=profile.outline or profile.wants_long or bool(profile.section))
+        lines = compose.shared([partial(compose.outline, plan, clause, _items(plan, clause), self.chunks(plan.key),
+                                        opening=self._opening_citations(plan) if not clause.path else None)
+                                for plan, clause in found], budget - 10 * len(found))
         return compose.listing("", lines, budget) if len(lines) > 1 else compose.single(lines, budget)
 
     # -- quoting the clauses -----------------------------------------------------------------------
@@ -516,11 +518,10 @@ class OfflineAnswerer:
             # Plans named side by side ("so sánh KH 275 và KH 171"): each answers from its own best unit.
             chosen = [u for u in (self._best_in(plan, units, evidence) for plan in scope) if u is not None]
             if len(chosen) > 1:
-                each = (MAX_LONG_ANSWER - 60) // len(chosen)
-                return compose.listing(compose.t["per_plan_intro"],
-                                       [compose.quote(self.plans.get(u.chunk.plan), u, each, weigh=evidence.coverage)
-                                        for u in chosen],
-                                       MAX_LONG_ANSWER)
+                budget = _room(profile, len(chosen), long=True)
+                lines = compose.shared([partial(compose.quote, self.plans.get(u.chunk.plan), u, weigh=evidence.coverage)
+                                        for u in chosen], budget - 20 - len(compose.t["per_plan_intro"]))
+                return compose.listing(compose.t["per_plan_intro"], lines, budget)
         if self._named_scope(profile, retrieval) and not profile.which_plans and not profile.compare:
             plan = self.plans.get(best.chunk.plan)
             duty_of = self._duty_of(best)
@@ -556,12 +557,11 @@ class OfflineAnswerer:
                                                  agency=self._duty_of(best) if who else "")], budget)
         # A line for each plan that answers a question naming none is still a short answer; a list of
         # plans, a comparison or a summary is a long one.
-        budget = MAX_LONG_ANSWER if profile.which_plans or profile.compare or profile.outline else MAX_ANSWER
-        each = (budget - 60) // len(chosen)
-        lines = [compose.quote(self.plans.get(u.chunk.plan), u, each, brief=profile.which_plans, line=True,
-                               weigh=evidence.coverage, agency=self._duty_of(u) if who else "")
-                 for u in chosen]
+        budget = _room(profile, len(chosen), long=profile.which_plans or profile.outline)
         intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
+        lines = compose.shared([partial(compose.quote, self.plans.get(u.chunk.plan), u, brief=profile.which_plans,
+                                        line=True, weigh=evidence.coverage, agency=self._duty_of(u) if who else "")
+                                for u in chosen], budget - len(intro) - 4 * len(chosen))
         return compose.listing(intro, lines, budget)
 
     def _also_answering(self, scope: list[Plan], evidence: Evidence, best: Unit, have: set[str],
@@ -662,6 +662,13 @@ def _part_summarised(plan: Plan, best: Unit, profile: Profile) -> Clause | None:
              and stray and set(stray) <= wordset(c.heading)]
     return max(above, key=lambda c: len(c.path), default=None)
 
+
+def _room(profile: Profile, plans: int, long: bool) -> int:
+    """How long an answer of `plans` plans may be: plans compared or named apart each answer in full (a
+    comparison is as long as a list); a summary, list or purpose is a long answer; the rest is short."""
+    if plans > 1 and profile.side_by_side:
+        return MAX_SIDE_BY_SIDE
+    return MAX_LONG_ANSWER if long else MAX_ANSWER
 
 def _items(plan: Plan, part: Clause) -> list[Clause]:
     """The clauses one level under a part, in the plan's order."""

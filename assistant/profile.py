@@ -159,6 +159,11 @@ class Profile:
         return self.slot in ("lead", "cooperating")
 
     @property
+    def side_by_side(self) -> bool:
+        """Plans named apart or compared: when several answer, each is given in full, a long answer."""
+        return self.sides > 1 or self.compare
+
+    @property
     def asks_document(self) -> bool:
         """About the plan itself; "which plans implement Quyết định X?" is asked of every plan's text."""
         return self.slot in DOCUMENT_SLOTS and not self.other_documents and \

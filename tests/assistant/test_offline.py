@@ -3,10 +3,11 @@ import re
 
 import pytest
 
-from assistant.compose import clip_middle, focused, window
+from assistant.compose import Composer, clip_middle, focused, templates, window
 from assistant.evidence import Unit
 from assistant.vocabulary import folded_words
 from index.chunks import Chunk
+from index.retriever import Retrieval
 
 
 def _check_citations(answer):
@@ -317,3 +318,18 @@ def test_a_task_singled_out_by_its_words_is_not_joined_by_every_plan_naming_its_
     answer = sample_assistant.ask("Ai chủ trì Tết cổ truyền Bun Pi May Lào tại huyện Buôn Đôn?")
     assert "Hội hữu nghị Việt Nam - Lào tỉnh" in answer.text
     assert {c.document.split("-")[0] for c in answer.citations} == {"dak"}  # "Phòng Lao động" is not Lào
+
+
+def test_plans_compared_are_each_given_in_full(sample_assistant):
+    answer = sample_assistant.ask("compare the funding sections of the kon ray and hai duong plans")
+    assert "gửi về Phòng Tài chính - Kế hoạch" in answer.text  # the long item of one is not cut for the other
+    assert "theo quy định của pháp luật. [2]" in answer.text  # and the other's is whole
+    assert len(answer.text) <= 1500
+    _check_citations(answer)
+
+
+def test_lines_sharing_an_answer_give_the_room_of_short_ones_to_long_ones():
+    compose = Composer(templates()["vi"], Retrieval("q", "vi", False, [], None), None, None, "q")
+    short, long = "ngắn. " * 5, "dài dòng hơn nhiều. " * 40
+    lines = compose.shared([lambda room: short[:room], lambda room: long[:room]], 400)
+    assert lines == [short, long[:400 - len(short)]]
