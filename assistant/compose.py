@@ -440,11 +440,12 @@ def _item_line(plan: Plan, item: Clause, room: int) -> str:
     text = item.text.strip()
     if "\n" in text or not under:
         parts = [" ".join(line.split()).removeprefix("- ").removeprefix("+ ") for line in text.split("\n")]
-        return clip("; ".join(p for p in parts if p), room)
+        return clip_middle("; ".join(p.rstrip(".") for p in parts if p), room)  # its end often says what
     lines = [" ".join(c.text.strip().split("\n", 1)[0].split()).removeprefix("- ").removeprefix("+ ")
              for c in under]
     shares = fair_shares([len(line) for line in lines], room - len(text) - 2 * len(lines) - 2, least=40)
-    return clip(f"{text.rstrip(' .:;')}: " + "; ".join(clip(line, share) for line, share in zip(lines, shares)), room)
+    return clip(f"{text.rstrip(' .:;')}: " + "; ".join(clip_middle(line.rstrip("."), share)
+                                                      for line, share in zip(lines, shares)), room)
 
 
 def full_title(title: str) -> str:

@@ -502,7 +502,8 @@ class OfflineAnswerer:
         if not found or len(found) > MAX_PLANS or (len(found) > 1 and not self._named_scope(profile, retrieval)
                                                    and not profile.section):
             return None
-        budget = _room(profile, len(found), long=profile.outline or profile.wants_long or bool(profile.section))
+        budget = _room(profile, len(found), long=profile.outline or profile.wants_long or bool(profile.section),
+                       whole=any(not clause.path for _, clause in found))
         lines = compose.shared([partial(compose.outline, plan, clause, _items(plan, clause), self.chunks(plan.key),
                                         opening=self._opening_citations(plan) if not clause.path else None)
                                 for plan, clause in found], budget - 10 * len(found))
@@ -626,8 +627,10 @@ PARTS = ("section", "item", "appendix", "subitem")  # clause kinds a question ca
 def _part_asked(plan: Plan, number: tuple[str, ...], asked: frozenset[str]) -> Clause | None:
     """The part of the plan with this number, or the most specific part whose heading's every word of
     substance the question (`asked`: its words) holds."""
-    if number:
-        return next((c for c in plan.clauses if c.path == number and c.kind in PARTS), None)
+    if number:  # "mục 2.2" is the path ("2", "2"), or the item the plan numbers 2.2 (III › 2 › 2.2)
+        dotted = ".".join(number) if len(number) > 1 else None
+        return next((c for c in plan.clauses if c.path == number and c.kind in PARTS), None) or next(
+            (c for c in plan.clauses if dotted and c.path[-1:] == (dotted,) and c.kind in PARTS), None)
     best, size = None, 0
     for clause in plan.clauses:
         if clause.kind not in PARTS or len(clause.path) > 2:
@@ -663,12 +666,13 @@ def _part_summarised(plan: Plan, best: Unit, profile: Profile) -> Clause | None:
     return max(above, key=lambda c: len(c.path), default=None)
 
 
-def _room(profile: Profile, plans: int, long: bool) -> int:
-    """How long an answer of `plans` plans may be: plans compared or named apart each answer in full (a
-    comparison is as long as a list); a summary, list or purpose is a long answer; the rest is short."""
-    if plans > 1 and profile.side_by_side:
+def _room(profile: Profile, plans: int, long: bool, whole: bool = False) -> int:
+    """How long an answer of `plans` plans may be: plans compared or named apart each answer in full, and a
+    whole plan is laid out, as long as a list; a summary, list or purpose is a long answer; the rest is short."""
+    if (plans > 1 and profile.side_by_side) or whole:
         return MAX_SIDE_BY_SIDE
     return MAX_LONG_ANSWER if long else MAX_ANSWER
+
 
 def _items(plan: Plan, part: Clause) -> list[Clause]:
     """The clauses one level under a part, in the plan's order."""

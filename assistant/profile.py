@@ -223,6 +223,8 @@ class Profiler:
         marked = question.lower() if fold(question) != question.lower() else ""
         asks = tuple(name for name, pattern in SLOTS
                      if re.search(pattern, folded) or (name in MARKED_SLOTS and re.search(MARKED_SLOTS[name], marked)))
+        if _OUTLINE.search(folded):  # a summary asks for no one value: "tóm tắt mục quảng bá giá trị văn hóa"
+            asks = tuple(a for a in asks if a not in DETAIL_SLOTS)
         if any(a in DOCUMENT_SLOTS for a in asks) and "date" not in asks and re.search(r"ngay nao|nam nao|\bwhen\b", folded):
             asks = (*asks, "date")  # "số mấy, ngày nào": the date of the same document
         slot = asks[0] if asks else None

@@ -333,3 +333,9 @@ def test_lines_sharing_an_answer_give_the_room_of_short_ones_to_long_ones():
     short, long = "ngắn. " * 5, "dài dòng hơn nhiều. " * 40
     lines = compose.shared([lambda room: short[:room], lambda room: long[:room]], 400)
     assert lines == [short, long[:400 - len(short)]]
+
+
+def test_a_part_named_by_the_number_the_plan_gives_it(sample_assistant):
+    answer = sample_assistant.ask("kh hai duong muc 2.3 gom nhung gi")  # the plan's "2.3." under III › 2
+    assert "III › 2 › 2.3" in answer.text and "Đẩy mạnh công tác bảo tồn" in answer.text
+    _check_citations(answer)

@@ -216,3 +216,10 @@ def test_a_count_of_people_in_a_month_is_a_detail_not_a_count_of_rows(profiler):
 def test_con_so_typed_without_diacritics_is_a_number_not_a_department(profiler):
     profile = profiler.run("muc tieu cu the den 2030 co con so nao ko", "vi")
     assert profile.slot != "lead" and not profile.asks_who
+
+
+def test_a_summary_asks_for_no_one_value(profiler):
+    # "giá trị" is a value in money too; in a summary it is the plan's own words ("giá trị văn hóa").
+    profile = profiler.run("tóm tắt phần bảo tồn, phát huy giá trị di sản của Hải Dương", "vi")
+    assert profile.outline and profile.slot != "amount"
+    assert profiler.run("giá trị hợp đồng tổ chức lễ hội là bao nhiêu?", "vi").slot == "amount"
