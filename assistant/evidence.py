@@ -92,6 +92,12 @@ class Evidence:
         self.readable = len(known) / len(profile.terms) if profile.terms else 1.0
         self.rank_decay = RANK_DECAY / max(self.readable, MIN_READABLE)
 
+    @property
+    def blind(self) -> bool:
+        """None of the question's words can be read in the plans (an English question the glossary has no
+        word of): every text covers it, so only retrieval can tell which answers."""
+        return self.total <= 0
+
     def coverage(self, text: str, ignore: frozenset[str] = frozenset()) -> float:
         """Share of the question's weight found in the text (1.0 when the question has no words to weigh);
         `ignore`: words already matched another way (a country a filter found)."""

@@ -103,12 +103,13 @@ class Registry:
 
     def _ranked(self, profile: Profile, plans: list[Plan], evidence: Evidence,
                 held: list[Chunk]) -> list[tuple[float, TaskMatch]]:
-        """Matches by score, those in the retrieved chunks with a head start, best first."""
+        """Matches by score, those in the retrieved chunks with a head start, best first; when the question's
+        words cannot be read, by that head start alone."""
         ranked = []
         for m in self.filtered(profile, plans, evidence):
             rank = next((i for i, c in enumerate(held) if c.holds(m.task.section)), None)
             bonus = 0.0 if rank is None else 0.25 * (1 - 0.15 * min(rank, 5))
-            ranked.append((m.score + bonus, m))
+            ranked.append((bonus if evidence.blind else m.score + bonus, m))
         ranked.sort(key=lambda sm: -sm[0])
         return ranked
 

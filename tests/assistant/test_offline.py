@@ -339,3 +339,13 @@ def test_a_part_named_by_the_number_the_plan_gives_it(sample_assistant):
     answer = sample_assistant.ask("kh hai duong muc 2.3 gom nhung gi")  # the plan's "2.3." under III › 2
     assert "III › 2 › 2.3" in answer.text and "Đẩy mạnh công tác bảo tồn" in answer.text
     _check_citations(answer)
+
+
+def test_task_rows_are_not_chosen_by_words_the_plans_do_not_have(sample_assistant):
+    # No word of this question is in the plans or the glossary: every row would "cover" it equally, and only
+    # the rows of the clauses retrieval found may answer.
+    answer = sample_assistant.ask("who is meant to be a cheerleader for the province overseas?")
+    rows = [line for line in answer.text.split("\n") if "— lead:" in line]
+    retrieved = {item.chunk.text for item in answer.retrieval.items[:5]}
+    cited = {c.n: c.text for c in answer.citations}
+    assert rows and all(cited[int(n)] in retrieved for row in rows for n in re.findall(r"\[(\d+)\]", row))
