@@ -106,7 +106,8 @@ _REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|noi dung|chuong trinh|su kien|(
 _TASKS_COUNTED = re.compile(r"(?:bao nhieu|\bmay|how many|so luong|number of)\s+(?:\S+\s+){0,2}?"
                             r"(?:nhiem vu|hoat dong|viec|cong viec|chuong trinh|su kien|noi dung|muc|dong|tasks?|items?|"
                             r"activit|events?|programs?|programmes?|duties|things|rows?)")
-_LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b|everything|anything")
+_LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|how many|gi\b|everything|anything|"
+                   r"\b(?:tasks|activities|events|programs|programmes|items|rows)\b")  # "tasks with Cambodia?"
 # "còn những danh hiệu ...", "and the budget for ...": a question that goes on from the one before.
 _CONTINUES = re.compile(r"\s*(?:(?:the|vay|thi)\s+)?(?:con|va|and|also|what about|how about)\b")
 _REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|these|it|they|them|same)\b")

@@ -24,7 +24,7 @@ ADMINISTRATIVE = {
     "ttdn": "thông tin đối ngoại", "ngvh": "ngoại giao văn hóa", "vhdn": "văn hóa đối ngoại",
     "dnnd": "đối ngoại nhân dân", "kh": "kế hoạch", "qd": "quyết định", "ttg": "Thủ tướng",
     "tw": "trung ương", "nd": "nội dung", "ktxh": "kinh tế - xã hội", "nvnonn": "người Việt Nam ở nước ngoài",
-    "ngan sach": "ngân sách", "hnqt": "hội nhập quốc tế", "cq": "cơ quan", "dv": "đơn vị",
+    "ngan sach": "ngân sách", "hnqt": "hội nhập quốc tế", "cq": "cơ quan", "dv": "đơn vị", "vn": "Việt Nam",
 }
 SMALL_WORDS = frozenset("và các của cho với về".split())
 ADMIN_LEVELS = frozenset("tinh huyen thanh pho thi xa quan".split())
@@ -191,7 +191,7 @@ class AgencyNames:
     def named(self, text: str) -> list[Agency]:
         """Agencies every core word of which the text holds, longest first, none inside another found;
         a field named without the kind of body ("Lao động - Thương binh và Xã hội") names each body of it."""
-        order = folded_words(text)
+        order = _viet(folded_words(text))
         words = frozenset(order)
         hits = [a for a in self.agencies if len(a.core) >= 2 and a.core <= words and _together(a.core, order)]
         fields = {a.body for a in hits}
@@ -241,8 +241,14 @@ def _together(name_words: frozenset[str], words: list[str]) -> bool:
     return best <= len(name_words) + 3
 
 
+def _viet(words: list[str]) -> list[str]:
+    """"Việt Nam" as one word "viet": a question writes "Hội hữu nghị Việt - Lào" or "VN-Lào" for the
+    plans' "Hội hữu nghị Việt Nam - Lào"."""
+    return [w for i, w in enumerate(words) if not (w == "nam" and i and words[i - 1] == "viet")]
+
+
 def _agency(name: str, places: frozenset[str]) -> Agency:
-    words = _spelled_words(name)
+    words = _viet(_spelled_words(name))
     core = frozenset(w for w in _without_places(words, places) if w not in ADMIN_LEVELS)
     kind = words[0] if AGENCY_START.match(name) else ""
     return Agency(name, core, core - {kind} if kind else frozenset())
@@ -309,7 +315,8 @@ def plays(agency: Agency, value: str, places: frozenset[str]) -> bool:
 def country_named(name: str, question: str) -> bool:
     """True when a Vietnamese question names the country. Written with its capital ("Lào", or "Lao"
     typed without diacritics) it is the country; in lower case only a name of two syllables is, since
-    "lao động", "giáo dục" and "hình ảnh" hold "Lào", "Đức" and "Anh" once folded."""
+    "lao động", "giáo dục" and "hình ảnh" hold "Lào", "Đức" and "Anh" once folded, or one of several
+    syllables ("campuchia")."""
     text = normalize_text(question)
     written, typed = normalize_text(name), " ".join(w.capitalize() for w in fold(name).split())
     if re.search(rf"(?<!\w){re.escape(written)}(?!\w)", text):
@@ -317,7 +324,13 @@ def country_named(name: str, question: str) -> bool:
     # Typed without diacritics, a capital is only the country's inside the sentence ("Lao dong ..." opens one).
     if typed != written and re.search(rf"(?<=\s){re.escape(typed)}(?!\w)", text):
         return True
-    return len(name.split()) > 1 and phrase_in(name, question)
+    return (len(name.split()) > 1 or not _syllable(fold(name))) and phrase_in(name, question)
+
+
+def _syllable(word: str) -> bool:
+    """A Vietnamese syllable has one run of vowels ("lao", "duc"); a name borrowed whole ("campuchia",
+    "myanmar") has several, and is no other word when typed in lower case."""
+    return len(re.findall(r"[aeiouy]+", word)) == 1
 
 
 # -- where the money comes from -------------------------------------------------------------------

@@ -17,7 +17,9 @@ GLOSSARY_FILE = Path(__file__).with_name("glossary.tsv")
 
 
 # "Finance Dept." is written as often as "Finance Department".
-_DEPARTMENT = r"(?:Department|Dept\.?)"
+# Words a question shortens or spells apart ("VN-Japan friendship assoc", "Dept. of Finance").
+_SHORTENED = {"Department": r"(?:Department|Dept\.?)", "Association": r"(?:Association|Assoc\.?|Ass'n)",
+              "Committee": r"(?:Committee|Cttee|Cmte)", "Vietnam": r"(?:Vietnam|Viet Nam|VN)"}
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,8 @@ class Glossary:
     def __init__(self, entries: list[GlossaryEntry]):
         self.entries = entries
         variants = sorted(((v, e) for e in entries for v in e.english), key=lambda ve: -len(ve[0]))
-        self._english = [(re.compile(r"(?<![\w-])" + _inflected(re.escape(v).replace("Department", _DEPARTMENT))
-                                     + r"(?!\w)", re.I), e) for v, e in variants]
+        self._english = [(re.compile(r"(?<![\w-])" + _inflected(_variant(v)) + r"(?!\w)", re.I), e)
+                         for v, e in variants]
         self._vietnamese = sorted(entries, key=lambda e: -len(e.vietnamese))
 
     @classmethod
@@ -81,6 +83,14 @@ class Glossary:
             if folded == known or (folded.startswith(known + " ") and len(folded) - len(known) <= 12):
                 return entry.english[0]
         return None
+
+
+def _variant(english: str) -> str:
+    """An English form as a pattern: its shortened words either way, a hyphen with or without spaces."""
+    pattern = re.sub(r"(?:\\ )?\\-(?:\\ )?", r"\\s*-\\s*", re.escape(english))
+    for word, either in _SHORTENED.items():
+        pattern = re.sub(rf"\b{word}\b", either.replace("\\", "\\\\"), pattern)
+    return pattern
 
 
 def _inflected(pattern: str) -> str:

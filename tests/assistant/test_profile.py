@@ -223,3 +223,13 @@ def test_a_summary_asks_for_no_one_value(profiler):
     profile = profiler.run("tóm tắt phần bảo tồn, phát huy giá trị di sản của Hải Dương", "vi")
     assert profile.outline and profile.slot != "amount"
     assert profiler.run("giá trị hợp đồng tổ chức lễ hội là bao nhiêu?", "vi").slot == "amount"
+
+
+def test_a_country_of_several_syllables_is_read_in_lower_case(profiler):
+    assert profiler.run("nhung viec voi myanmar trong kh quang ngai", "vi").countries == ("Myanmar",)
+    assert profiler.run("phong lao dong huyen lam gi", "vi").countries == ()  # "lao" is also a syllable
+
+
+def test_viet_nam_shortened_in_an_agency_name(profiler):
+    profile = profiler.run("hoi huu nghi viet - lao lam nhung viec gi", "vi")
+    assert [a.name for a in profile.agencies] == ["Hội Hữu nghị Việt Nam - Lào tỉnh"]
