@@ -182,6 +182,12 @@ class OfflineAnswerer:
         if profile.slot in ASKED_VALUES and not self._detail_given(evidence, units, profile):
             reason = f"abstain_detail_{profile.slot}"
             return compose.abstain(nearby=best, reason=reason if reason in compose.t else "abstain_detail")
+        if profile.slot is None and best.chunk.kind == "row" and len(scope) == 1:
+            # The best evidence is a task row: every row the question's words fit as well is listed, as
+            # for a who or when question ("kh 34 có những cuộc thi nào?").
+            rows = registry.best(profile, scope, evidence, items[:5])
+            if len(rows) > 1 and rows[0].score >= MIN_COVERAGE:
+                return compose.tasks(rows, None, long=profile.wants_long)
         return self._quote(profile, retrieval, scope, evidence, units, best, compose)
 
     def _scope(self, profile: Profile, retrieval: Retrieval) -> list[Plan]:

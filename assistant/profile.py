@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.vocabulary import (DOCUMENT_NUMBER, Agency, AgencyNames, TimeAsked, content_words, country_named,
-                                  fold, funding_source, time_asked)
+                                  fold, folded_phrases, funding_source, time_asked)
 from index.glossary import Glossary
 from index.retriever import YEAR, PlanPlaces
 from ingest import Plan
@@ -209,6 +209,7 @@ class Profiler:
         self._number_words = frozenset(self._numbers.values()) | {"kh", "ubnd"}
         self._plan_years = frozenset(str(p.metadata.year) for p in plans if p.metadata.year)
         self._places = PlanPlaces(plans)
+        self._phrases = folded_phrases(c.text for p in plans for c in p.clauses)
 
     def run(self, question: str, language: str, previous: Turn | None = None) -> Profile:
         expanded, spelled = self.agencies.expand(question)
@@ -240,7 +241,7 @@ class Profiler:
             [e.vietnamese for e in self.glossary.entries if e.kind == "country" and not english
              and country_named(e.vietnamese, question)]))
         countries = tuple(c for c in countries if fold(c) != "viet nam")
-        words = content_words(readable, english=english)
+        words = content_words(readable, english=english, phrases=self._phrases)
         if english:  # English words of things the glossary translated are read through their Vietnamese
             glossed = {w for e in entries for v in e.english for w in fold(v).split()}
             words = [w for w in words if w not in glossed or w in fold(vietnamese).split()]

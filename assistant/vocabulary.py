@@ -8,6 +8,7 @@ abbreviations, so a new plan's agencies are understood in shorthand without anyo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -112,11 +113,31 @@ def is_heading(text: str) -> bool:
     return bool(HEADING_MARKER.match(text)) and text[:1] not in "-–+•*" and len(text) < 160
 
 
-def content_words(text: str, english: bool = False) -> list[str]:
-    """The folded words of a question that say what it is about."""
-    stop = ENGLISH_STOP if english else frozenset(fold(w) for w in QUESTION_WORDS) | FILLER
-    words = [w for w in folded_words(text) if w not in stop and w not in FILLER]
+_FOLDED_QUESTION_WORDS = frozenset(fold(w) for w in QUESTION_WORDS)
+
+
+def content_words(text: str, english: bool = False,
+                  phrases: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
+    """The folded words of a question that say what it is about. `phrases`: pairs of words the plans write
+    whose second folds to a question word ("cuộc thi" is not "cuộc thì"): such a second word is kept."""
+    stop = ENGLISH_STOP if english else _FOLDED_QUESTION_WORDS | FILLER
+    order = folded_words(text)
+    words = [w for i, w in enumerate(order) if (w not in stop or (i and (order[i - 1], w) in phrases))
+             and w not in FILLER]
     return [w for w in dict.fromkeys(words) if w not in GENERIC and (len(w) > 1 or w.isdigit())]
+
+
+def folded_phrases(texts: Iterable[str]) -> frozenset[tuple[str, str]]:
+    """Pairs of folded words in these texts whose second is a question word once folded, but not as
+    written ("Cuộc thi", "Hội thi" against "thì"): what `content_words` keeps of a question typed bare."""
+    pairs = set()
+    for text in texts:
+        written = re.findall(r"\w+", text.lower())
+        for before, word in zip(written, written[1:]):
+            if fold(word) in _FOLDED_QUESTION_WORDS and word not in QUESTION_WORDS and fold(before) not in \
+                    _FOLDED_QUESTION_WORDS:
+                pairs.add((fold(before), fold(word)))
+    return frozenset(pairs)
 
 
 # -- agencies and their shorthand ---------------------------------------------------------------

@@ -233,3 +233,9 @@ def test_a_country_of_several_syllables_is_read_in_lower_case(profiler):
 def test_viet_nam_shortened_in_an_agency_name(profiler):
     profile = profiler.run("hoi huu nghi viet - lao lam nhung viec gi", "vi")
     assert [a.name for a in profile.agencies] == ["Hội Hữu nghị Việt Nam - Lào tỉnh"]
+
+
+def test_a_word_that_folds_to_a_question_word_is_kept_where_the_plans_write_it(profiler):
+    # "thi" of "cuộc thi" (a contest) is not "thì"; typed bare, the plans' own phrase tells them apart.
+    assert "thi" in profiler.run("co nhung cuoc thi nao", "vi").terms
+    assert "thi" not in profiler.run("con so tai chinh thi sao", "vi").terms
