@@ -177,7 +177,8 @@ class OfflineAnswerer:
             return compose.abstain()
         if self._weak(evidence, best, retrieval):
             return compose.abstain(nearby=best)
-        if profile.asks_who and not self._agency_given(units[:AGENCY_UNITS], profile):
+        strongest = sorted(units, key=evidence.unit_score, reverse=True)[:AGENCY_UNITS]
+        if profile.asks_who and not self._agency_given(strongest, profile):
             return compose.abstain(nearby=best, reason="abstain_detail_agency")
         if profile.slot in ASKED_VALUES and not self._detail_given(evidence, units, profile):
             reason = f"abstain_detail_{profile.slot}"
