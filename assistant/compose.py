@@ -299,6 +299,15 @@ class Composer:
         name = self.plan_name(plan)
         return self.t["document"].format(plan=name[:1].upper() + name[1:], parts=", ".join(parts), n=self.cite(chunk))
 
+    def recipients(self, plan: Plan, closing: Chunk, budget: int) -> str:
+        """Whom the plan is sent to, its "Nơi nhận" list as written (its own filing line aside)."""
+        listed = [line.strip(" -–;.") for line in closing.text.split("\n")[1:] if line.strip().startswith(("-", "–"))]
+        listed = [x for x in listed if x and not fold(x).startswith("luu")]
+        name = self.plan_name(plan)
+        head = self.t["sent_to"].format(plan=name[:1].upper() + name[1:], recipients="", n=99)
+        return self.t["sent_to"].format(plan=name[:1].upper() + name[1:], n=self.cite(closing),
+                                        recipients=clip("; ".join(listed), budget - len(head)))
+
     def basis(self, plan: Plan, opening: list[Unit], budget: int) -> str:
         """The documents a plan says it implements, in the opening's own sentences."""
         name = self.plan_name(plan)

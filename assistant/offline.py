@@ -29,7 +29,7 @@ from index.retriever import Retrieval
 from ingest import Clause, Plan, Task
 from ingest.records import PATH_SEPARATOR
 from ingest.normalize import HEADING_MARKER
-from ingest.structure import PREAMBLE
+from ingest.structure import CLOSING, PREAMBLE
 
 _MORE = re.compile(r"\bnua\b|\bkhac\b|\bother\b|\belse\b|\bmore\b|\bcon gi\b|\bbesides\b")
 MAX_PLANS = 3  # plans given a line each when the question names none
@@ -289,6 +289,13 @@ class OfflineAnswerer:
         lines = []
         for plan in plans:
             meta = plan.metadata
+            if "recipients" in fields:
+                closing = next((c for c in self.chunks(plan.key) if c.section == CLOSING), None)
+                lines.append(compose.recipients(plan, closing, (budget - 20) // len(plans)) if closing else
+                             compose.t["abstain_field"].format(plan=compose.plan_name(plan)[:1].upper()
+                                                               + compose.plan_name(plan)[1:],
+                                                               field=compose.t["field_recipients"]))
+                continue
             if "basis" in fields:
                 opening = self._opening_citations(plan)
                 if opening:
@@ -356,6 +363,11 @@ class OfflineAnswerer:
         if not matches or (matches[0].score < MIN_COVERAGE and not profile.countries):
             return None
         top_unit = evidence.best(evidence.units(retrieval, 3))
+        if top_unit is not None and top_unit.chunk.kind != "row" and not profile.countries:
+            # A clause that holds the question's words far better than any row answers it, not the rows.
+            matches = [m for m in matches if m.score >= CLOSE_PLAN * evidence.coverage(top_unit.text)]
+            if not matches:
+                return None
         have = {m.plan.key for m in matches}
         if named or profile.countries or top_unit is None:
             return compose.tasks(matches, profile.slot, long=profile.wants_long)

@@ -42,6 +42,8 @@ SLOTS: tuple[tuple[str, str], ...] = (
               r"\bimplements? (?:which|what)|\bbased on\b|legal basis|\bits basis|"
               r"(?:which|what) (?:higher[- ]level )?(?:decisions?|documents?|resolutions?|directives?) "
               r"(?:does|do|did|is|are|it|they|each)\b"),
+    ("recipients", r"noi nhan|(?:gui|phat hanh) (?:cho|den|toi|ve) (?:nhung |cac )?(?:noi|co quan|don vi|ai)\b|"
+                   r"\brecipients?\b|(?:sent|sends|addressed|copied|distributed) to\b|distribution list"),
     ("horizon", r"den nam nao|giai doan nao|thoi han (?:cua )?(?:ke hoach|chien luoc)|horizon|until (?:what|which) year|"
                 r"through (?:what|which) year|to what year|time ?frame of (?:the|this) plan"),
     ("contact", r"so dien thoai|dien thoai|hotline|e-?mail|phone|contact(?! point| body| agency| office)|lien he|lien lac|website nao|dia chi|"
@@ -62,7 +64,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
     ("lead", r"chu tri|phu trach|dau moi|dam nhiem|duoc giao|giao cho|co quan nao|don vi nao|(?<!con )\bso nao|phong nao|"
              r"\bban nao|\bhoi nao|(?<!voi )(?<!nhung )(?<!cho )\bai\b|\bwho\b|which (?:agency|office|department|unit|body|organi[sz]ation|group)|"
              r"in charge|contact point|focal point|\bleads?\b|\bleading\b|responsible|\bruns?\b(?! (?:to|until|till|through|up to))|organi[sz]es?|handles?"),
-    ("time", r"khi nao|thoi gian|bao gio|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"
+    ("time", r"khi nao|thoi gian|bao gio|bao lau|how often|may lan|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"
              r"what month|which month|what time|what point in the year|time of (?:the )?year|deadline|\bdue\b|timeline|schedule|how long|what year"),
     ("venue", r"\bdia diem|noi to chuc|\bvenue|\blocation|\btai dau\b|\bo dau\b|(?:o|tai) (?:tinh|thanh pho|huyen) nao|"
               r"(?:held|take place|located|hosted) (?:in|at) (?:which|what)|in which (?:city|province|town)"),
@@ -74,7 +76,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
 # with diacritics.
 MARKED_SLOTS = {"funding": r"\btiền\b"}
 SLOT_PATTERNS = dict(SLOTS)
-DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon", "title", "basis"})
+DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon", "title", "basis", "recipients"})
 # Slots answered with a value (an agency, a date, an amount): a short answer whatever else the question says.
 SHORT_SLOTS = frozenset({"lead", "cooperating", "time", "funding", "venue", "amount", "count", "person", "contact",
                          "signer", "number", "issuer", "date", "horizon"})

@@ -349,3 +349,11 @@ def test_task_rows_are_not_chosen_by_words_the_plans_do_not_have(sample_assistan
     retrieved = {item.chunk.text for item in answer.retrieval.items[:5]}
     cited = {c.n: c.text for c in answer.citations}
     assert rows and all(cited[int(n)] in retrieved for row in rows for n in re.findall(r"\[(\d+)\]", row))
+
+
+def test_whom_a_plan_is_sent_to_is_its_recipients_list(sample_assistant):
+    answer = sample_assistant.ask("kế hoạch Hải Dương gửi cho những cơ quan nào?")
+    assert "Bộ Ngoại giao" in answer.text and "Liên hiệp các tổ chức hữu nghị tỉnh" in answer.text
+    assert "Lưu" not in answer.text  # the filing line is no recipient
+    assert [c.section for c in answer.citations] == ["Nơi nhận"]
+    _check_citations(answer)
