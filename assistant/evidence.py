@@ -33,6 +33,9 @@ _DATE = re.compile(r"\b(?:tháng|quý|năm)\s+[\dIVX]+|\b\d{1,2}/\d{4}\b|\bhằn
                    r"\btrong năm\b|\bđịnh kỳ", re.I)
 _SANCTION = re.compile(r"xử lý|kỷ luật|chế tài|xử phạt|khen thưởng", re.I)
 _NAME_RUN = re.compile(r"\w+(?:\s+[A-ZĐÀ-Ỹ]\w*)*")  # a capitalised name from its first letter on
+# A day, not only a month or quarter: "ngày 15", "15/4/2024", "15-17/4".
+_DAY = re.compile(r"\bngày\s+\d{1,2}\b|\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}\b|\b\d{1,2}\s*(?:-|–|đến)\s*\d{1,2}\s*/\s*\d{1,2}\b",
+                  re.I)
 VALUE_OF = {"amount": _MONEY, "count": _COUNT, "venue": _PLACE, "contact": _CONTACT, "person": _PERSON,
             "time": _DATE, "sanction": _SANCTION}
 
@@ -140,7 +143,8 @@ class Evidence:
         return max(units, key=self.unit_score, default=None)
 
     def holds_value(self, unit_text: str, slot: str | None) -> bool:
-        pattern = VALUE_OF.get(slot or "")
+        """The text states a value of the slot: for a day asked ("ngày nào"), a day, not a month."""
+        pattern = _DAY if slot == "time" and self.profile.day else VALUE_OF.get(slot or "")
         if pattern is None:
             return False
         if slot != "venue":

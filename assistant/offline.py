@@ -147,7 +147,8 @@ class OfflineAnswerer:
             answer = self._duties(profile, scope, retrieval, compose, registry, previous)
             if answer is not None:
                 return answer
-        if profile.registry and profile.slot not in DETAIL_SLOTS - {"count"}:  # rows give no venue or amount
+        # Rows give no venue, amount or day: a question asking one of them is not answered by listing rows.
+        if profile.registry and not (set(profile.asks) & (DETAIL_SLOTS - {"count"})) and not profile.day:
             answer = self._registry(profile, scope, retrieval, evidence, registry, compose)
             if answer is not None:
                 return answer
@@ -362,6 +363,10 @@ class OfflineAnswerer:
             return self._beside(profile, matches, others, evidence, compose, MAX_ANSWER)
         if not matches or (matches[0].score < MIN_COVERAGE and not profile.countries):
             return None
+        if profile.day and not any(evidence.holds_value(m.task.time, "time") for m in matches):
+            row = matches[0].chunk  # "ngày nào?" of a task done in a month or a quarter: not given, and when it is
+            return compose.abstain(nearby=Unit(row, 0, len(row.text), 0), reason="abstain_detail_day",
+                                   time=matches[0].task.time)
         top_unit = evidence.best(evidence.units(retrieval, 3))
         if top_unit is not None and top_unit.chunk.kind != "row" and not profile.countries:
             # A clause that holds the question's words far better than any row answers it, not the rows.

@@ -64,7 +64,8 @@ SLOTS: tuple[tuple[str, str], ...] = (
     ("lead", r"chu tri|phu trach|dau moi|dam nhiem|duoc giao|giao cho|co quan nao|don vi nao|(?<!con )\bso nao|phong nao|"
              r"\bban nao|\bhoi nao|(?<!voi )(?<!nhung )(?<!cho )\bai\b|\bwho\b|which (?:agency|office|department|unit|body|organi[sz]ation|group)|"
              r"in charge|contact point|focal point|\bleads?\b|\bleading\b|responsible|\bruns?\b(?! (?:to|until|till|through|up to))|organi[sz]es?|handles?"),
-    ("time", r"khi nao|thoi gian|bao gio|bao lau|how often|may lan|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"
+    ("time", r"khi nao|thoi gian|bao gio|bao lau|how often|may lan|ngay nao|ngay may|tu ngay|"
+             r"what day|which day|what date|which date|exact date|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"
              r"what month|which month|what time|what point in the year|time of (?:the )?year|deadline|\bdue\b|timeline|schedule|how long|what year"),
     ("venue", r"\bdia diem|noi to chuc|\bvenue|\blocation|\btai dau\b|\bo dau\b|(?:o|tai) (?:tinh|thanh pho|huyen) nao|"
               r"(?:held|take place|located|hosted) (?:in|at) (?:which|what)|in which (?:city|province|town)"),
@@ -115,6 +116,8 @@ _CONTINUES = re.compile(r"\s*(?:(?:the|vay|thi)\s+)?(?:con|va|and|also|what abou
 _REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|these|it|they|them|same)\b")
 # Typed with diacritics, "do Sở Ngoại vụ chủ trì" (by) is not "đó" (that): the marked words are read instead.
 _REFERS_BACK_MARKED = re.compile(r"\b(?:đó|này|kia|ấy|trên|vừa rồi|that|this|those|these|it|they|them|same)\b")
+# A day asked, not only when: "từ ngày nào", "on what date".
+_DAY_ASKED = re.compile(r"ngay nao|ngay may|ngay bao nhieu|tu ngay|what day|which day|what date|which date|exact date")
 _TYPED_NUMBER = re.compile(DOCUMENT_NUMBER.pattern, re.I)  # "1908/kh-ubnd" as typed in chat
 # "(ko phai Dak Lak)", "not Hanoi's": a place named to say it is not the one meant (two syllables at most).
 _NOT_MEANT = re.compile(r"\b(?:khong phai|ko phai|k phai|chu khong|not|rather than|instead of|ngoai tru)\s+"
@@ -140,6 +143,7 @@ class Profile:
     agencies: tuple[Agency, ...] = ()  # agencies named (in words or shorthand)
     countries: tuple[str, ...] = ()  # partner countries named, in Vietnamese
     time: TimeAsked | None = None  # a month or quarter asked about
+    day: bool = False  # the day asked ("ngày nào"), which a month or quarter does not answer
     years: tuple[int, ...] = ()  # years named, not those of a cited number (2013/QĐ-TTg) or date (30/11/2021)
     terms: tuple[str, ...] = ()  # folded words of substance, in question order
     context_terms: tuple[str, ...] = ()  # a follow-up's words carried from the earlier question
@@ -278,6 +282,7 @@ class Profiler:
             # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents a named plan cites, not which plans.
             which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and plans),
             registry=registry, counts_tasks=counts_tasks, other_documents=others,
+            day=slot == "time" and bool(_DAY_ASKED.search(folded)),
             other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
             refers_back=bool(_REFERS_BACK.search(fold(question)) if fold(question) == question.lower()
                              else _REFERS_BACK_MARKED.search(question.lower())))

@@ -357,3 +357,10 @@ def test_whom_a_plan_is_sent_to_is_its_recipients_list(sample_assistant):
     assert "Lưu" not in answer.text  # the filing line is no recipient
     assert [c.section for c in answer.citations] == ["Nơi nhận"]
     _check_citations(answer)
+
+
+def test_a_day_asked_of_a_task_done_in_a_month_is_declined_with_the_month(sample_assistant):
+    answer = sample_assistant.ask("hoi thi hung bien tieng Nhat to chuc vao ngay nao?")
+    assert answer.abstained and "Trong năm 2024" in answer.text
+    answer = sample_assistant.ask("hội chợ IFFE Jeonju diễn ra tháng mấy?")  # a month asked is answered
+    assert not answer.abstained and "Tháng 10/2024" in answer.text

@@ -239,3 +239,9 @@ def test_a_word_that_folds_to_a_question_word_is_kept_where_the_plans_write_it(p
     # "thi" of "cuộc thi" (a contest) is not "thì"; typed bare, the plans' own phrase tells them apart.
     assert "thi" in profiler.run("co nhung cuoc thi nao", "vi").terms
     assert "thi" not in profiler.run("con so tai chinh thi sao", "vi").terms
+
+
+def test_a_day_asked_is_a_time_finer_than_a_month(profiler):
+    profile = profiler.run("Tết Bun Pi May tổ chức ngày nào?", "vi")
+    assert profile.slot == "time" and profile.day
+    assert not profiler.run("Tết Bun Pi May tổ chức khi nào?", "vi").day
