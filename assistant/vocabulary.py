@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from index.glossary import glossary
 from index.lexical import QUESTION_WORDS, syllables
 from ingest import Plan
 from ingest.normalize import HEADING_MARKER, fold_diacritics, normalize_text
@@ -212,7 +213,7 @@ class AgencyNames:
     def named(self, text: str) -> list[Agency]:
         """Agencies every core word of which the text holds, longest first, none inside another found;
         a field named without the kind of body ("Lao động - Thương binh và Xã hội") names each body of it."""
-        order = _viet(folded_words(text))
+        order = _short_countries(folded_words(text))
         words = frozenset(order)
         hits = [a for a in self.agencies if len(a.core) >= 2 and a.core <= words and _together(a.core, order)]
         fields = {a.body for a in hits}
@@ -262,14 +263,23 @@ def _together(name_words: frozenset[str], words: list[str]) -> bool:
     return best <= len(name_words) + 3
 
 
-def _viet(words: list[str]) -> list[str]:
-    """"Việt Nam" as one word "viet": a question writes "Hội hữu nghị Việt - Lào" or "VN-Lào" for the
-    plans' "Hội hữu nghị Việt Nam - Lào"."""
-    return [w for i, w in enumerate(words) if not (w == "nam" and i and words[i - 1] == "viet")]
+@lru_cache(maxsize=1)
+def _two_syllable_countries() -> frozenset[tuple[str, str]]:
+    return frozenset(tuple(fold(e.vietnamese).split()) for e in glossary().entries
+                     if e.kind == "country" and len(e.vietnamese.split()) == 2)
+
+
+def _short_countries(words: list[str]) -> list[str]:
+    """A country of two syllables as its first ("viet" for "Việt Nam", "han" for "Hàn Quốc"): a question writes
+    "Hội hữu nghị Việt - Hàn" or "VN-Nhật" for the plans' "Hội Hữu nghị Việt Nam - Hàn Quốc"."""
+    pairs = _two_syllable_countries()
+    return [w for i, w in enumerate(words) if not (i and (words[i - 1], w) in pairs)]
 
 
 def _agency(name: str, places: frozenset[str]) -> Agency:
-    words = _viet(_spelled_words(name))
+    words = _short_countries(_spelled_words(name))
+    # "Tỉnh ủy", "Huyện ủy" are the level of a party body, like "tỉnh": "Ban Tuyên giáo" names either.
+    words = [w for i, w in enumerate(words) if not (w == "uy" and i and words[i - 1] in ADMIN_LEVELS)]
     core = frozenset(w for w in _without_places(words, places) if w not in ADMIN_LEVELS)
     kind = words[0] if AGENCY_START.match(name) else ""
     return Agency(name, core, core - {kind} if kind else frozenset())

@@ -230,9 +230,17 @@ def test_a_country_of_several_syllables_is_read_in_lower_case(profiler):
     assert profiler.run("phong lao dong huyen lam gi", "vi").countries == ()  # "lao" is also a syllable
 
 
-def test_viet_nam_shortened_in_an_agency_name(profiler):
-    profile = profiler.run("hoi huu nghi viet - lao lam nhung viec gi", "vi")
-    assert [a.name for a in profile.agencies] == ["Hội Hữu nghị Việt Nam - Lào tỉnh"]
+@pytest.mark.parametrize("question, agency", [
+    ("hoi huu nghi viet - lao lam nhung viec gi", "Hội Hữu nghị Việt Nam - Lào tỉnh"),
+    ("hoi huu nghi viet - han lam nhung viec gi", "Hội Hữu nghị Việt Nam - Hàn Quốc tỉnh"),  # Hàn Quốc, shortened
+])
+def test_countries_shortened_in_an_agency_name(profiler, question, agency):
+    assert [a.name for a in profiler.run(question, "vi").agencies] == [agency]
+
+
+def test_a_party_body_is_named_without_its_level(profiler):
+    names = {a.name for a in profiler.run("ban tuyen giao duoc de nghi lam gi", "vi").agencies}
+    assert names == {"Ban Tuyên giáo Tỉnh ủy", "Ban Tuyên giáo Huyện ủy"}
 
 
 def test_a_word_that_folds_to_a_question_word_is_kept_where_the_plans_write_it(profiler):
