@@ -635,8 +635,8 @@ class OfflineAnswerer:
 
     def _best_in(self, plan: Plan, units: list[Unit], evidence: Evidence) -> Unit | None:
         """The plan's best unit among those retrieved, or else among all its clauses."""
-        own = [u for u in units if u.chunk.plan == plan.key] or \
-            [u for c in self.chunks(plan.key) for u in units_of(c, EVIDENCE_CHUNKS)]
+        # A list of a part's headings (an outline chunk) says what the part holds, not what the plan says.
+        own = [u for u in units if u.chunk.plan == plan.key and u.chunk.kind != "outline"] or self.units(plan.key)
         best = evidence.best(own)
         return best if best is not None and evidence.coverage(best.text) > 0 else None
 

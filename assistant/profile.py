@@ -69,7 +69,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
              r"what month|which month|what time|what point in the year|time of (?:the )?year|deadline|\bdue\b|timeline|schedule|how long|what year"),
     ("venue", r"\bdia diem|noi to chuc|\bvenue|\blocation|\btai dau\b|\bo dau\b|(?:o|tai) (?:tinh|thanh pho|huyen) nao|"
               r"(?:held|take place|located|hosted) (?:in|at) (?:which|what)|in which (?:city|province|town)"),
-    ("duties", r"trach nhiem|vai tro|nhiem vu (?:gi|nao|cua)|lam gi|phai lam|lam nhung gi|nhung viec|viec gi|can lam|"
+    ("duties", r"trach nhiem|vai tro|nhiem vu (?:gi|nao|cua)|lam gi|(?:duoc )?giao (?:gi|nhung|viec|nhiem vu)|phai lam|lam nhung gi|nhung viec|viec gi|can lam|"
                r"\bduties|\bduty\b|responsibilit|what (?:must|should|does|do|will|did) .{0,60}\bdo\b|\brole\b|"
                r"tasks? (?:of|for)|\bjob\b|assigned|(?:supposed|expected|meant|required) to do|(?:has|have|need|needs) to do"),
 )

@@ -253,3 +253,8 @@ def test_a_day_asked_is_a_time_finer_than_a_month(profiler):
     profile = profiler.run("Tết Bun Pi May tổ chức ngày nào?", "vi")
     assert profile.slot == "time" and profile.day
     assert not profiler.run("Tết Bun Pi May tổ chức khi nào?", "vi").day
+
+
+def test_what_an_agency_is_given_asks_for_its_duties(profiler):
+    assert profiler.run("so tai chinh hai duong duoc giao gi?", "vi").slot == "duties"
+    assert profiler.run("viec nay giao cho ai?", "vi").slot == "lead"
