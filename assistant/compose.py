@@ -242,6 +242,10 @@ class Composer:
             body = "\n".join(part.text.split("\n")[1:]) or part.text  # its heading is said in the head
             return f"{head} {clip(body, budget - len(head) - 6)} [{self.cite(chunk)}]"
         cited = [(item, chunk) for item in items if (chunk := chunk_of(item)) is not None]
+        # A part that says something itself before its items (QN II.4: a paragraph, then who leads) says it first.
+        body = " ".join(part.text.split("\n")[1:]).strip() if part.path else ""
+        if body and (chunk := chunk_of(part)) is not None:
+            cited.insert(0, (Clause((*part.path, "¶"), "body", "", body, body, part.pages), chunk))
         whole = [len(_item_line(plan, item, MAX_LONG_ANSWER * 4)) for item, _ in cited]
         shares = fair_shares(whole, budget - len(head) - 10 * len(cited), least=60)
         # An item whose share holds all of it is written whole (its own cut would trim a few characters).

@@ -511,8 +511,8 @@ class OfflineAnswerer:
         """A part of a plan named by its number ("mục IV phụ lục"), or by its heading's words in a summary
         question ("tóm tắt phần tổ chức thực hiện") or in one that asks for nothing else ("mục đích của
         kế hoạch Hải Dương?"): its items, a line each."""
-        if len(scope) > SCAN_PLANS:
-            return None
+        if len(scope) > SCAN_PLANS or ((profile.asks_who or profile.slot == "time") and not profile.outline):
+            return None  # "mục 1 giao cho ai?": who or when of what a part says, not the part
         asked = wordset(profile.folded)
         found = [(plan, clause) for plan in scope
                  if (clause := _part_asked(plan, profile.section, asked)) is not None
@@ -653,8 +653,15 @@ def _part_asked(plan: Plan, number: tuple[str, ...], asked: frozenset[str]) -> C
     substance the question (`asked`: its words) holds."""
     if number:  # "mục 2.2" is the path ("2", "2"), or the item the plan numbers 2.2 (III › 2 › 2.2)
         dotted = ".".join(number) if len(number) > 1 else None
-        return next((c for c in plan.clauses if c.path == number and c.kind in PARTS), None) or next(
+        exact = next((c for c in plan.clauses if c.path == number and c.kind in PARTS), None) or next(
             (c for c in plan.clauses if dotted and c.path[-1:] == (dotted,) and c.kind in PARTS), None)
+        if exact is not None or dotted:
+            return exact
+        # "mục 2" of a plan whose 2. is under a part (II › 2): the one whose heading holds the question's words.
+        under = [c for c in plan.clauses if c.path[-1:] == number and c.kind in PARTS]
+        fits = [(len(set(content_words(c.heading)) & asked), c) for c in under]
+        fits = [(n, c) for n, c in fits if n]
+        return max(fits, key=lambda nc: nc[0])[1] if fits else None
     best, size = None, 0
     for clause in plan.clauses:
         if clause.kind not in PARTS or len(clause.path) > 2:

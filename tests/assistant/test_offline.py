@@ -364,3 +364,9 @@ def test_a_day_asked_of_a_task_done_in_a_month_is_declined_with_the_month(sample
     assert answer.abstained and "Trong năm 2024" in answer.text
     answer = sample_assistant.ask("hội chợ IFFE Jeonju diễn ra tháng mấy?")  # a month asked is answered
     assert not answer.abstained and "Tháng 10/2024" in answer.text
+
+
+def test_a_part_numbered_under_another_is_found_by_its_heading_words(sample_assistant):
+    answer = sample_assistant.ask("tom tat muc 4 kh quang ngai 2018 ve nguoi viet nam o nuoc ngoai")
+    assert "II › 4" in answer.text and "NVNONN" in answer.text
+    _check_citations(answer)
