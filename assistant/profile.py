@@ -64,7 +64,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
     ("lead", r"chu tri|phu trach|dau moi|dam nhiem|duoc giao|giao cho|co quan nao|don vi nao|(?<!con )\bso nao|phong nao|"
              r"\bban nao|\bhoi nao|(?<!voi )(?<!nhung )(?<!cho )\bai\b|\bwho\b|which (?:agency|office|department|unit|body|organi[sz]ation|group)|"
              r"in charge|contact point|focal point|\bleads?\b|\bleading\b|responsible|\bruns?\b(?! (?:to|until|till|through|up to))|organi[sz]es?|handles?"),
-    ("time", r"khi nao|thoi gian|bao gio|bao lau|how often|may lan|ngay nao|ngay may|tu ngay|"
+    ("time", r"khi nao|thoi gian|bao gio|bao lau|how often|may lan|ngay nao|ngay may|tu ngay|ngay cu the|"
              r"what day|which day|what date|which date|exact date|luc nao|thang may|thang nao|quy may|quy nao|nam nao|tien do|\bwhen\b|"
              r"what month|which month|what time|what point in the year|time of (?:the )?year|deadline|\bdue\b|timeline|schedule|how long|what year"),
     ("venue", r"\bdia diem|noi to chuc|\bvenue|\blocation|\btai dau\b|\bo dau\b|(?:o|tai) (?:tinh|thanh pho|huyen) nao|"
@@ -117,7 +117,7 @@ _REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|thes
 # Typed with diacritics, "do Sở Ngoại vụ chủ trì" (by) is not "đó" (that): the marked words are read instead.
 _REFERS_BACK_MARKED = re.compile(r"\b(?:đó|này|kia|ấy|trên|vừa rồi|that|this|those|these|it|they|them|same)\b")
 # A day asked, not only when: "từ ngày nào", "on what date".
-_DAY_ASKED = re.compile(r"ngay nao|ngay may|ngay bao nhieu|tu ngay|what day|which day|what date|which date|exact date")
+_DAY_ASKED = re.compile(r"ngay nao|ngay may|ngay bao nhieu|tu ngay|ngay cu the|what day|which day|what date|which date|exact date")
 _TYPED_NUMBER = re.compile(DOCUMENT_NUMBER.pattern, re.I)  # "1908/kh-ubnd" as typed in chat
 # "(ko phai Dak Lak)", "not Hanoi's": a place named to say it is not the one meant (two syllables at most).
 _NOT_MEANT = re.compile(r"\b(?:khong phai|ko phai|k phai|chu khong|not|rather than|instead of|ngoai tru)\s+"

@@ -255,6 +255,16 @@ class PlanPlaces:
         self.district = {p.key: _folded(p.metadata.district) for p in plans if p.metadata.district}
         self.names = frozenset(self.province.values()) | frozenset(self.district.values())
         self.syllables = frozenset(w for name in self.names for w in name.split())
+        # "qn 2018", "kh hd": a place's initials, read as the place only beside a year or a word for a plan
+        # ("dl" alone is "du lịch", "kt" "kinh tế"), and only when no two places share them.
+        initials: dict[str, set[str]] = {}
+        for name in self.names:
+            if len(name.split()) > 1:
+                initials.setdefault("".join(w[0] for w in name.split()), set()).add(name)
+        self.initials = {short: names.pop() for short, names in initials.items() if len(names) == 1}
+        short = "|".join(self.initials)
+        self._initial = re.compile(rf"\b(kh |ke hoach |tinh |plan |huyen )({short})\b|\b({short})(?= (?:19|20)\d\d\b)") \
+            if self.initials else None
 
     def place_of(self, key: str) -> str | None:
         return self.district.get(key) or self.province.get(key)
@@ -270,6 +280,8 @@ class PlanPlaces:
         province of a district named) stands for its own plans, its districts' when it has none.
         """
         text = f" {_folded(question)} "
+        if self._initial is not None:
+            text = self._initial.sub(lambda m: (m.group(1) or "") + self.initials[m.group(2) or m.group(3)], text)
         found = {name for name in self.names if f" {name} " in text}
         if not found:
             return []

@@ -258,3 +258,10 @@ def test_a_day_asked_is_a_time_finer_than_a_month(profiler):
 def test_what_an_agency_is_given_asks_for_its_duties(profiler):
     assert profiler.run("so tai chinh hai duong duoc giao gi?", "vi").slot == "duties"
     assert profiler.run("viec nay giao cho ai?", "vi").slot == "lead"
+
+
+def test_a_place_by_its_initials_beside_a_year_or_a_plan_word(profiler):
+    assert profiler.run("kh dak lak va qn 2018 co gui bo ngoai giao ko", "vi").plans == (
+        "dak-lak-2024-ke-hoach-ngoai-giao-van-hoa", "quang-ngai-2018-ke-hoach-ngoai-giao-van-hoa")
+    assert profiler.run("kh hd muc 2.3 co gi", "vi").plans == ("hai-duong-ke-hoach-ngoai-giao-van-hoa-2030",)
+    assert profiler.run("dl va kt co gi", "vi").plans == ()  # "du lịch", "kinh tế" alone
