@@ -18,7 +18,7 @@ from ingest import Plan
 
 # Slots, tried in this order; each pattern runs on the question folded to ASCII with shorthand expanded.
 SLOTS: tuple[tuple[str, str], ...] = (
-    ("signer", r"nguoi ky|ai ky|\bky boi|ky ten|ai la nguoi ky|(?:da|duoc) ky\b|who signed|signed (?:it|by|the)|"
+    ("signer", r"nguoi ky|\bai ky|\bky boi|ky ten|ai la nguoi ky|(?:da|duoc) ky\b|who signed|signed (?:it|by|the)|"
                r"\bsigner|signatory|who sign\b"),
     ("number", r"so hieu|so van ban|so ky hieu|\bso may\b|mang so|reference number|document number|"
                r"plan number|what number|which number|number of (?:the|this|that) plan|so bao nhieu\b(?! nguoi)"),
@@ -51,6 +51,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
     ("sanction", r"xu ly (?:ky luat|vi pham|the nao|ra sao|nhu the nao)|bi xu ly|ky luat|che tai|xu phat|"
                  r"penalt|sanction|punish|disciplin"),
     ("person", r"\bho ten|\bten (?:nguoi|ong|ba|cua giam doc|giam doc)|\bong nao|\bba nao|(?:giam doc|chu tich|truong ban) (?:la ai|ten)|"
+               r"(?:giam doc|chu tich|truong phong|truong ban|lanh dao)\b.{0,60}?\bten (?:gi|la gi)\b|"
                r"who is the (?:director|head|chair|chairman|leader)|name of the (?:director|person|head|official)"),
     ("amount", r"bao nhieu (?:tien|ty|trieu|dong|kinh phi|ngan sach|von)|(?:tong|so|muc) (?:kinh phi|tien|chi|ngan sach)|"
                r"how much|\bvnd\b|\bty dong|trieu dong|\bamount|total (?:budget|cost|funding)|dollars|\busd\b|"

@@ -265,3 +265,12 @@ def test_a_place_by_its_initials_beside_a_year_or_a_plan_word(profiler):
         "dak-lak-2024-ke-hoach-ngoai-giao-van-hoa", "quang-ngai-2018-ke-hoach-ngoai-giao-van-hoa")
     assert profiler.run("kh hd muc 2.3 co gi", "vi").plans == ("hai-duong-ke-hoach-ngoai-giao-van-hoa-2030",)
     assert profiler.run("dl va kt co gi", "vi").plans == ()  # "du lịch", "kinh tế" alone
+
+
+@pytest.mark.parametrize("question, slot", [
+    ("kh gia lai ky ngay thang nam nao", "date"),  # "lai ky" holds no "ai ky" (who signed)
+    ("ai ky kh gia lai", "signer"),
+    ("giam doc so van hoa hai duong ten gi", "person"),
+])
+def test_slot_cues_are_whole_words(profiler, question, slot):
+    assert profiler.run(question, "vi").slot == slot
