@@ -18,11 +18,11 @@ from ingest import Plan
 
 # Slots, tried in this order; each pattern runs on the question folded to ASCII with shorthand expanded.
 SLOTS: tuple[tuple[str, str], ...] = (
-    ("signer", r"nguoi ky|\bai ky|\bky boi|ky ten|ai la nguoi ky|(?:da|duoc) ky\b|who signed|signed (?:it|by|the)|"
+    ("signer", r"nguoi ky|\bai ky|\bky boi|ky ten|\bai la nguoi ky|(?:da|duoc) ky\b|who signed|signed (?:it|by|the)|"
                r"\bsigner|signatory|who sign\b"),
     ("number", r"so hieu|so van ban|so ky hieu|\bso may\b|mang so|reference number|document number|"
                r"plan number|what number|which number|number of (?:the|this|that) plan|so bao nhieu\b(?! nguoi)"),
-    ("issuer", r"co quan ban hanh|ai ban hanh|do ai ban hanh|don vi ban hanh|cap nao ban hanh|who issued|"
+    ("issuer", r"co quan ban hanh|\bai ban hanh|do ai ban hanh|don vi ban hanh|cap nao ban hanh|who issued|"
                r"issuing (?:body|authority|agency)|issued by (?:whom|who|which)|\bissuer"),
     ("date", r"ngay (?:ban hanh|ky)|ban hanh (?:ngay|khi|luc|nam|vao|bao gio)|ky (?:ngay|khi|luc|vao|bao gio)|"
              r"(?:ngay|khi) nao .{0,30}ban hanh|ban hanh .{0,30}(?:ngay|khi) nao|(?:issued|signed|dated|adopted) (?:on|in)\b|"

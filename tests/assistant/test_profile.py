@@ -269,6 +269,7 @@ def test_a_place_by_its_initials_beside_a_year_or_a_plan_word(profiler):
 
 @pytest.mark.parametrize("question, slot", [
     ("kh gia lai ky ngay thang nam nao", "date"),  # "lai ky" holds no "ai ky" (who signed)
+    ("kh gia lai ban hanh ngay nao", "date"),  # nor "lai ban hanh" "ai ban hanh" (who issued)
     ("ai ky kh gia lai", "signer"),
     ("giam doc so van hoa hai duong ten gi", "person"),
 ])
