@@ -18,6 +18,7 @@ from index.glossary import Glossary
 from index.plans import PlanStore
 from index.retriever import Retrieval
 from ingest import Clause, Plan, Task
+from ingest.records import PATH_SEPARATOR
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
@@ -152,7 +153,9 @@ class Composer:
         several = len({m.plan.key for m in matches}) > 1
         # What a task is tells the rows apart: when many share the room, their fields give way to it (the
         # field asked last), and rows that still do not fit are counted in the line after them.
-        room = budget - 90 - (len(self.t["tasks_more"]) if len(matches) > len(shown) else 0)
+        # "mỗi mục mấy việc?": how many in each group of the plan's table, when there are several
+        groups = _by_group(matches, self.t["tasks_by_group"]) if counted else ""
+        room = budget - 90 - len(groups) - (len(self.t["tasks_more"]) if len(matches) > len(shown) else 0)
         # Who leads stays in every row when the question's own words are about the leads ("do các hội hữu nghị").
         about_leads = self.turn.profile is not None and any(
             set(self.turn.profile.terms) & wordset(m.task.lead) for m in shown)
@@ -162,7 +165,7 @@ class Composer:
                 break
         while len(shown) > 1 and (room - sum(fixed)) // len(shown) < MIN_ROW // 2:
             shown, fixed = shown[:-1], fixed[:-1]
-            room = budget - 90 - len(self.t["tasks_more"])
+            room = budget - 90 - len(groups) - len(self.t["tasks_more"])
         # Each row's content gets a fair share of the room its fields leave: short ones give theirs to long ones.
         wanted = [min(MAX_ROW, len(m.task.content)) for m in shown]
         shares = fair_shares(wanted, room - sum(fixed), least=MIN_ROW // 2)
@@ -172,7 +175,7 @@ class Composer:
         where = self.plan_name(matches[0].plan) if len({m.plan.key for m in matches}) == 1 else self.t["several_plans"]
         intro = self.t["tasks_led_intro" if lead else "tasks_intro"].format(count=len(matches), plan=where,
                                                                             lead=self.name(lead))
-        return self.listing(intro, lines, budget)
+        return self.listing(intro + groups, lines, budget)
 
     def task_row(self, match: TaskMatch, room: int, slot: str | None = None, several: bool = False,
                  fields: str = "both", lead_said: bool = False) -> str:
@@ -439,6 +442,22 @@ def _cut_into(chosen: list[Unit], cut: Unit | None, chunk: Chunk, room: int) -> 
         return 0
     chosen.append(Unit(chunk, cut.start, end, cut.rank))
     return end - cut.start
+
+
+def _by_group(matches: list[TaskMatch], template: str) -> str:
+    """The count of tasks under each group of one plan's table ("Phụ lục › II"), in the plan's order."""
+    if len({m.plan.key for m in matches}) > 1:
+        return ""
+    plan = matches[0].plan
+    groups: dict[str, int] = {}
+    for m in sorted(matches, key=lambda m: plan.tasks.index(m.task)):
+        label = PATH_SEPARATOR.join(m.task.section.split(PATH_SEPARATOR)[:-1])
+        groups[label] = groups.get(label, 0) + 1
+    headings = {c.label: c.heading for c in plan.clauses if c.label in groups}
+    if len(groups) < 2 or len(headings) < len(groups):
+        return ""
+    return " " + template.format(groups="; ".join(f"{label.split(PATH_SEPARATOR)[-1]}. {clip(headings[label], 60)}: {n}"
+                                                  for label, n in groups.items()))
 
 
 def place_of(plan: Plan) -> str:

@@ -370,3 +370,10 @@ def test_a_part_numbered_under_another_is_found_by_its_heading_words(sample_assi
     answer = sample_assistant.ask("tom tat muc 4 kh quang ngai 2018 ve nguoi viet nam o nuoc ngoai")
     assert "II › 4" in answer.text and "NVNONN" in answer.text
     _check_citations(answer)
+
+
+def test_a_count_of_tasks_says_how_many_in_each_group_of_the_table(sample_assistant):
+    answer = sample_assistant.ask("phụ lục kế hoạch Đắk Lắk có tất cả bao nhiêu nhiệm vụ, mỗi mục mấy việc?")
+    assert "31" in answer.text and "I. Thông tin, tuyên truyền về Ngoại giao văn hóa: 3" in answer.text
+    assert len(answer.text) <= 1500
+    _check_citations(answer)
