@@ -323,7 +323,7 @@ def test_a_task_singled_out_by_its_words_is_not_joined_by_every_plan_naming_its_
 def test_plans_compared_are_each_given_in_full(sample_assistant):
     answer = sample_assistant.ask("compare the funding sections of the kon ray and hai duong plans")
     assert "gửi về Phòng Tài chính - Kế hoạch" in answer.text  # the long item of one is not cut for the other
-    assert "theo quy định của pháp luật. [2]" in answer.text  # and the other's is whole
+    assert re.search(r"theo quy định của pháp luật\.? \[2\]", answer.text)  # and the other's is whole
     assert len(answer.text) <= 1500
     _check_citations(answer)
 
