@@ -24,7 +24,7 @@ PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
 MAX_LONG_ANSWER = 1150  # and 1,200 for a purpose, 1,500 for a list or summary
 MAX_TABLE = 1400  # a list of tasks asked for, a row each (the contract allows 1,500 for a list)
-MAX_SIDE_BY_SIDE = 1400  # plans compared, each in full (and 1,500 for a comparison)
+MAX_SIDE_BY_SIDE = MAX_TABLE  # plans compared, each in full, as long as a list (1,500 for a comparison)
 MAX_ROWS = 12  # tasks listed in one answer; the Tasks tab has the rest
 MAX_ROW = 200  # of what a task is, in a row of a list; the Tasks tab has the whole row
 MIN_CUT = 80  # room for the start of one more line in a quote, below which none is begun
@@ -67,6 +67,15 @@ class Composer:
         if units:
             self.turn.said = (*self.turn.said, *(fold(u.text) for u in units))
         return n
+
+    def plan_name_opening(self, plan: Plan) -> str:
+        """The plan's name at the start of a sentence."""
+        name = self.plan_name(plan)
+        return name[:1].upper() + name[1:]
+
+    def not_stated(self, plan: Plan, field: str) -> str:
+        """The line saying a plan does not state one of its own fields (its date, its recipients ...)."""
+        return self.t["abstain_field"].format(plan=self.plan_name_opening(plan), field=self.t[f"field_{field}"])
 
     def plan_name(self, plan: Plan) -> str:
         meta = plan.metadata
@@ -232,7 +241,7 @@ class Composer:
             return smallest_holding(chunks, clause.label)
         name = self.plan_name(plan)
         head = self.t["outline" if part.path else "outline_plan"].format(
-            plan=name if part.path else name[:1].upper() + name[1:], section=part.label,
+            plan=name if part.path else self.plan_name_opening(plan), section=part.label,
             heading=part.heading.strip(" :"), count=len(items), title=full_title(plan.metadata.title or ""))
         if opening:
             refs = clip("; ".join(_reference(u.text) for u in opening), min(160, budget // 4))
@@ -303,25 +312,25 @@ class Composer:
             parts.append(self.t["horizon"].format(span=span))
         if "title" in fields and meta.title:
             parts.insert(0, self.t["titled"].format(title=full_title(meta.title)))
-        name = self.plan_name(plan)
-        return self.t["document"].format(plan=name[:1].upper() + name[1:], parts=", ".join(parts), n=self.cite(chunk))
+        return self.t["document"].format(plan=self.plan_name_opening(plan), parts=", ".join(parts), n=self.cite(chunk))
 
-    def recipients(self, plan: Plan, closing: Chunk, budget: int) -> str:
+    def recipients(self, plan: Plan, closing: Chunk | None, budget: int) -> str:
         """Whom the plan is sent to, its "Nơi nhận" list as written (its own filing line aside)."""
+        if closing is None:
+            return self.not_stated(plan, "recipients")
         listed = [line.strip(" -–;.") for line in closing.text.split("\n")[1:] if line.strip().startswith(("-", "–"))]
         listed = [x for x in listed if x and not fold(x).startswith("luu")]
-        name = self.plan_name(plan)
-        head = self.t["sent_to"].format(plan=name[:1].upper() + name[1:], recipients="", n=99)
-        return self.t["sent_to"].format(plan=name[:1].upper() + name[1:], n=self.cite(closing),
+        name = self.plan_name_opening(plan)
+        head = self.t["sent_to"].format(plan=name, recipients="", n=99)
+        return self.t["sent_to"].format(plan=name, n=self.cite(closing),
                                         recipients=clip("; ".join(listed), budget - len(head)))
 
     def basis(self, plan: Plan, opening: list[Unit], budget: int) -> str:
         """The documents a plan says it implements, in the opening's own sentences."""
-        name = self.plan_name(plan)
-        head = self.t["based_on"].format(plan=name[:1].upper() + name[1:], quote="", n=99)
+        name = self.plan_name_opening(plan)
+        head = self.t["based_on"].format(plan=name, quote="", n=99)
         quote = clip("; ".join(_reference(u.text) for u in opening), budget - len(head))
-        return self.t["based_on"].format(plan=name[:1].upper() + name[1:], quote=quote,
-                                         n=self.cite(opening[0].chunk, opening))
+        return self.t["based_on"].format(plan=name, quote=quote, n=self.cite(opening[0].chunk, opening))
 
     def horizon_span(self, plan: Plan) -> str:
         meta = plan.metadata

@@ -292,10 +292,7 @@ class OfflineAnswerer:
             meta = plan.metadata
             if "recipients" in fields:
                 closing = next((c for c in self.chunks(plan.key) if c.section == CLOSING), None)
-                lines.append(compose.recipients(plan, closing, (budget - 20) // len(plans)) if closing else
-                             compose.t["abstain_field"].format(plan=compose.plan_name(plan)[:1].upper()
-                                                               + compose.plan_name(plan)[1:],
-                                                               field=compose.t["field_recipients"]))
+                lines.append(compose.recipients(plan, closing, (budget - 20) // len(plans)))
                 continue
             if "basis" in fields:
                 opening = self._opening_citations(plan)
@@ -303,9 +300,7 @@ class OfflineAnswerer:
                     lines.append(compose.basis(plan, opening, (budget - 20) // len(plans)))
                     continue
             if not any(getattr(meta, f, None) or (f == "horizon" and meta.year) for f in fields if f != "basis"):
-                name = compose.plan_name(plan)
-                lines.append(compose.t["abstain_field"].format(plan=name[:1].upper() + name[1:],
-                                                               field=compose.t[f"field_{fields[0]}"]))
+                lines.append(compose.not_stated(plan, fields[0]))
                 continue
             opening = self._opening_citations(plan) if "horizon" in fields else None
             lines.append(compose.document(plan, metadata_chunk(plan), fields, opening, budget // len(plans)))
