@@ -103,7 +103,7 @@ _COMPARE = re.compile(r"so sanh|khac nhau|giong nhau|\bcompare|difference|\bvs\b
 _WHICH_PLANS = re.compile(r"(?:nhung|cac)? ?ke hoach nao|which (?:of the )?plans?|what plans?|in which plan|plans? (?:that|which) "
                           r"|cac ke hoach|tinh nao|which provinces?|nhung tinh|cac tinh")
 _REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|noi dung|chuong trinh|su kien|(?:nhung|cac) muc|muc nao|tasks?|items?|"
-                       r"everything|anything|"
+                       r"everything|anything|phu luc|appendix|annex|\brows?\b|\bdong nao\b|"
                        r"activit|events?|programs?|"
                        r"programmes?|what (?:is|are) (?:due|planned|scheduled|happening)")
 # "bao nhiêu nhiệm vụ", "how many Japan activities": a count of tasks (rows, duties), not of people or money.
@@ -266,7 +266,7 @@ class Profiler:
         funding = funding_source(folded)
         section = _section_named(folded)
         counts_tasks = slot == "count" and bool(_TASKS_COUNTED.search(folded))
-        registry = (bool(time) or bool(_REGISTRY.search(folded) and (_LIST.search(folded) or counts_tasks)
+        registry = (bool(time) or bool((counts_tasks or _REGISTRY.search(folded) and _LIST.search(folded))
                                        and (agencies or countries or counts_tasks or funding or section))) \
             and (slot != "count" or counts_tasks)  # "bao nhiêu học sinh" is a detail, not a count of rows
         profile = Profile(

@@ -27,6 +27,7 @@ ADMINISTRATIVE = {
     "dnnd": "đối ngoại nhân dân", "kh": "kế hoạch", "qd": "quyết định", "ttg": "Thủ tướng",
     "tw": "trung ương", "nd": "nội dung", "ktxh": "kinh tế - xã hội", "nvnonn": "người Việt Nam ở nước ngoài",
     "ngan sach": "ngân sách", "hnqt": "hội nhập quốc tế", "cq": "cơ quan", "dv": "đơn vị", "vn": "Việt Nam",
+    "pl": "phụ lục",
 }
 SMALL_WORDS = frozenset("và các của cho với về".split())
 ADMIN_LEVELS = frozenset("tinh huyen thanh pho thi xa quan".split())
