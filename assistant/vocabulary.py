@@ -158,6 +158,19 @@ def initialisms(name: str, places: frozenset[str]) -> set[str]:
     return {a for a in found if len(a) >= 3}
 
 
+MIN_MISTYPED = 5  # letters of an initialism from which one mistyped letter is still read as it
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """The two differ by exactly one letter inserted, dropped or replaced."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
 @dataclass(frozen=True)
 class Agency:
     name: str  # as a plan writes it
@@ -201,7 +214,7 @@ class AgencyNames:
         replaced: list[str] = []
         for token in re.findall(r"[\w&.-]+|\W+", question):
             key = re.sub(r"[&.-]", "", fold(token))
-            full = self.shorthand.get(key) if key.isalpha() and len(key) >= 2 else None
+            full = self.shorthand.get(key) or self._mistyped(key) if key.isalpha() and len(key) >= 2 else None
             if full and not any(fold(full) == fold(f) for f in found):
                 found.append(full)
                 out.append(f"{token} ({full})")
@@ -210,6 +223,15 @@ class AgencyNames:
                 out.append(token)
                 replaced.append(full or token)
         return "".join(out), "".join(replaced)
+
+    def _mistyped(self, key: str) -> str | None:
+        """A long initialism typed with one letter too many, too few or wrong ("lhcttchn" for LHCTCHN): a word
+        with no vowel is no Vietnamese or English word, so the one shorthand a letter away is what was meant."""
+        if len(key) < MIN_MISTYPED or re.search(r"[aeiouy]", key):
+            return None
+        near = {full for alias, full in self.shorthand.items()
+                if len(alias) >= MIN_MISTYPED and alias[0] == key[0] and _one_edit(alias, key)}
+        return near.pop() if len(near) == 1 else None
 
     def named(self, text: str) -> list[Agency]:
         """Agencies every core word of which the text holds, longest first, none inside another found;

@@ -23,6 +23,12 @@ def test_shorthand_in_a_question_is_spelled_out(profiler):
     assert any(a.name.startswith("Sở Văn hóa, Thể thao và Du lịch") for a in profile.agencies)
 
 
+def test_a_long_initialism_with_one_letter_mistyped_is_still_read(profiler):
+    profile = profiler.run("lhcttchn tinh dak lak chu tri nhung nd nao", "vi")
+    assert any(a.name.startswith("Liên hiệp các tổ chức hữu nghị") for a in profile.agencies)
+    assert not profiler.run("svhdlll gia lai phoi hop viec gi", "vi").agencies  # letters off by more: not guessed
+
+
 @pytest.mark.parametrize("question, months, year", [
     ("Những nhiệm vụ nào của Đắk Lắk thực hiện trong Quý III/2024?", {7, 8, 9}, 2024),
     ("quy 3 co viec gi?", {7, 8, 9}, None),
