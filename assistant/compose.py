@@ -233,10 +233,10 @@ class Composer:
         return text.replace("[0]", markers)
 
     def outline(self, plan: Plan, part: Clause, items: list[Clause], chunks: list[Chunk], budget: int,
-                opening: list[Unit] | None = None) -> str:
+                opening: list[Unit] | None = None, headings: bool = False) -> str:
         """A part of the plan (or the whole plan: its title, what it implements (`opening`), its parts) as
         its items, a line each, the room that short lines leave going to the long ones; a part with no
-        items, its text."""
+        items, its text. `headings`: each item by its heading alone (the agencies a part assigns duties to)."""
         def chunk_of(clause: Clause) -> Chunk | None:
             return smallest_holding(chunks, clause.label)
         name = self.plan_name(plan)
@@ -258,6 +258,10 @@ class Composer:
         body = " ".join(part.text.split("\n")[1:]).strip() if part.path else ""
         if body and (chunk := chunk_of(part)) is not None:
             cited.insert(0, (Clause((*part.path, "¶"), "body", "", body, body, part.pages), chunk))
+        if headings:  # "2. Sở Ngoại vụ" of "2. Sở Ngoại vụ: Chủ trì, ..."
+            names = [(item.text.split("\n", 1)[0].split(":", 1)[0].strip(), chunk) for item, chunk in cited
+                     if item.kind != "body"]
+            return "\n".join([head, *(f"- {name} [{self.cite(chunk)}]" for name, chunk in names)])
         whole = [len(_item_line(plan, item, MAX_LONG_ANSWER * 4)) for item, _ in cited]
         shares = fair_shares(whole, budget - len(head) - 10 * len(cited), least=60)
         # An item whose share holds all of it is written whole (its own cut would trim a few characters).

@@ -47,7 +47,8 @@ SCAN_COVERAGE = 0.6  # a plan retrieval did not rank answers a question naming n
 CLOSE_PLAN = 0.75  # another plan's best unit this close to the best gets a line of its own
 AGENCY_UNITS = 12  # the best units whose chunks must give some agency a part for a "who" question to be answered
 CLOSE_RETRIEVAL = 0.95  # and so does one this good, in a chunk this close to the first retrieved
-ASKED_VALUES = DETAIL_SLOTS | {"time"}  # quoted only from a unit that states one
+ASKED_VALUES = DETAIL_SLOTS | {"time"}
+DUTY_ITEMS = 0.6  # of a part's items headed by an agency, from which the part assigns duties  # quoted only from a unit that states one
 
 
 @dataclass(frozen=True)
@@ -506,13 +507,18 @@ class OfflineAnswerer:
         """A part of a plan named by its number ("mục IV phụ lục"), or by its heading's words in a summary
         question ("tóm tắt phần tổ chức thực hiện") or in one that asks for nothing else ("mục đích của
         kế hoạch Hải Dương?"): its items, a line each."""
-        if len(scope) > SCAN_PLANS or ((profile.asks_who or profile.slot == "time") and not profile.outline):
-            return None  # "mục 1 giao cho ai?": who or when of what a part says, not the part
+        who = profile.asks_who and not profile.outline
+        if len(scope) > SCAN_PLANS or (profile.slot == "time" and not profile.outline):
+            return None  # "mục 1 làm khi nào?": when of what a part says, not the part
         asked = wordset(profile.folded)
         found = [(plan, clause) for plan in scope
                  if (clause := _part_asked(plan, profile.section, asked)) is not None
                  and (profile.section or profile.outline or _heading_asks(clause, profile)
-                      or (profile.slot is None and evidence.coverage(clause.heading) >= WHOLE_PART))]
+                      or (profile.slot is None and evidence.coverage(clause.heading) >= WHOLE_PART)
+                      or (who and _part_heading_named(clause, profile)))]
+        if who:  # "mục 1 giao cho ai?" is who of what a part says; of a part that assigns duties, its agencies
+            agencies = self.vocabulary().agencies
+            found = [(plan, clause) for plan, clause in found if _assigns_duties(plan, clause, agencies)]
         if not found and profile.outline and best is not None and (
                 self._named_scope(profile, retrieval) or len(scope) == 1):
             plan = self.plans.get(best.chunk.plan)
@@ -524,7 +530,8 @@ class OfflineAnswerer:
         budget = _room(profile, len(found), long=profile.outline or profile.wants_long or bool(profile.section),
                        whole=any(not clause.path for _, clause in found))
         lines = compose.shared([partial(compose.outline, plan, clause, _items(plan, clause), self.chunks(plan.key),
-                                        opening=self._opening_citations(plan) if not clause.path else None)
+                                        opening=self._opening_citations(plan) if not clause.path else None,
+                                        headings=who)
                                 for plan, clause in found], budget - 10 * len(found))
         return compose.listing("", lines, budget) if len(lines) > 1 else compose.single(lines, budget)
 
@@ -665,6 +672,20 @@ def _part_asked(plan: Plan, number: tuple[str, ...], asked: frozenset[str]) -> C
         if words and words <= asked and len(words) > size:
             best, size = clause, len(words)
     return best
+
+
+def _part_heading_named(part: Clause, profile: Profile) -> bool:
+    """The question names the part by its whole heading ("phần tổ chức thực hiện"), not by a word of it."""
+    heading = " ".join(folded_words(part.heading))
+    return bool(heading) and re.search(rf"\b{re.escape(heading)}\b", " ".join(folded_words(profile.folded))) is not None
+
+
+def _assigns_duties(plan: Plan, part: Clause, agencies: AgencyNames) -> bool:
+    """Most of the part's items are headed by an agency ("2. Sở Ngoại vụ"): a part that assigns duties."""
+    items = _items(plan, part)
+    named = sum(item.kind in PARTS and bool(agencies.named_in_text(item.text.split("\n", 1)[0].split(":", 1)[0]))
+                for item in items)
+    return len(items) >= 2 and named >= DUTY_ITEMS * len(items)
 
 
 def _heading_asks(part: Clause, profile: Profile) -> bool:

@@ -377,3 +377,13 @@ def test_a_count_of_tasks_says_how_many_in_each_group_of_the_table(sample_assist
     assert "31" in answer.text and "I. Thông tin, tuyên truyền về Ngoại giao văn hóa: 3" in answer.text
     assert len(answer.text) <= 1500
     _check_citations(answer)
+
+
+def test_the_agencies_a_part_assigns_duties_to_are_listed_by_name(sample_assistant):
+    answer = sample_assistant.ask("gia lai muc to chuc thuc hien giao viec cho nhung co quan nao")
+    rows = [line for line in answer.text.split("\n") if line.startswith("- ")]
+    assert len(rows) == 12 and "Báo Gia Lai" in answer.text and "Ban Tuyên giáo Tỉnh ủy" in answer.text
+    # One agency asked of the same part is answered with that agency's duty, not the list.
+    answer = sample_assistant.ask("Trong kế hoạch của Gia Lai, cơ quan nào chủ trì tổ chức triển khai Kế hoạch?")
+    assert "Sở Ngoại vụ" in answer.text and "Báo Gia Lai" not in answer.text
+    _check_citations(answer)
