@@ -190,7 +190,7 @@ class OfflineAnswerer:
             # for a who or when question ("kh 34 có những cuộc thi nào?").
             rows = registry.best(profile, scope, evidence, items[:5])
             if len(rows) > 1 and rows[0].score >= MIN_COVERAGE:
-                return compose.tasks(rows, None, long=profile.wants_long)
+                return compose.tasks(rows, None, long=_long(profile))
         return self._quote(profile, retrieval, scope, evidence, units, best, compose)
 
     def _scope(self, profile: Profile, retrieval: Retrieval) -> list[Plan]:
@@ -330,7 +330,7 @@ class OfflineAnswerer:
         # A partner country asked of every plan: those with no task row for it answer from a clause naming it.
         others = self._naming_country(profile, scope, retrieval, evidence, matches)
         if others:
-            return self._beside(profile, matches, others, evidence, compose, MAX_TABLE)
+            return self._beside(profile, matches, others, evidence, compose, MAX_ANSWER if profile.follow_up else MAX_TABLE)
         if not matches:
             return None
         # "What is due in Q3?": the month or quarter is the filter; each row says what, who leads and when.
@@ -339,7 +339,7 @@ class OfflineAnswerer:
             slot = next((a for a in profile.asks if a in ("lead", "cooperating", "time", "funding")), None)
         # "What does X lead?": X is said once, and each row says what and when.
         lead = profile.agencies[0].name if len(profile.agencies) == 1 and role_asked(profile) == "lead" else ""
-        return compose.tasks(matches, slot, counted=profile.slot == "count", long=True, lead=lead)
+        return compose.tasks(matches, slot, counted=profile.slot == "count", long=not profile.follow_up, lead=lead)
 
     def _task_fields(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
                      registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:
@@ -371,7 +371,7 @@ class OfflineAnswerer:
                 return None
         have = {m.plan.key for m in matches}
         if named or profile.countries or top_unit is None:
-            return compose.tasks(matches, profile.slot, long=profile.wants_long)
+            return compose.tasks(matches, profile.slot, long=_long(profile))
         # No plan named: a plan whose clause answers (the best evidence, or as good) gets a line beside the rows
         # of those whose tasks answer as well.
         if top_unit.chunk.plan not in have:
@@ -383,7 +383,7 @@ class OfflineAnswerer:
         others += self._also_answering(scope, evidence, top_unit, have | {u.chunk.plan for u in others},
                                        MAX_PLANS - len(have) - len(others))
         if not others:
-            return compose.tasks(matches, profile.slot, long=profile.wants_long)
+            return compose.tasks(matches, profile.slot, long=_long(profile))
         return self._beside(profile, matches, others, evidence, compose, MAX_ANSWER)
 
     def _beside(self, profile: Profile, matches: list[TaskMatch], others: list[Unit], evidence: Evidence,
@@ -538,7 +538,7 @@ class OfflineAnswerer:
     # -- quoting the clauses -----------------------------------------------------------------------
     def _quote(self, profile: Profile, retrieval: Retrieval, scope: list[Plan], evidence: Evidence,
                units: list[Unit], best: Unit, compose: Composer) -> Answer:
-        budget = MAX_LONG_ANSWER if profile.wants_long else MAX_ANSWER
+        budget = MAX_LONG_ANSWER if _long(profile) else MAX_ANSWER
         who = profile.asks_who  # each quote says whose duty it is
         several = profile.sides > 1 or (profile.compare and self._named_scope(profile, retrieval))
         if several and not profile.which_plans and 1 < len(scope) <= MAX_PLANS:
@@ -715,10 +715,18 @@ def _part_summarised(plan: Plan, best: Unit, profile: Profile) -> Clause | None:
 
 def _room(profile: Profile, plans: int, long: bool, whole: bool = False) -> int:
     """How long an answer of `plans` plans may be: plans compared or named apart each answer in full, and a
-    whole plan is laid out, as long as a list; a summary, list or purpose is a long answer; the rest is short."""
+    whole plan is laid out, as long as a list; a summary, list or purpose is a long answer; the rest, and
+    any answer to a short follow-up in the conversation, is short."""
+    if profile.follow_up:
+        return MAX_ANSWER
     if (plans > 1 and profile.side_by_side) or whole:
         return MAX_SIDE_BY_SIDE
     return MAX_LONG_ANSWER if long else MAX_ANSWER
+
+
+def _long(profile: Profile) -> bool:
+    """A list, purpose, summary or duties is a long answer, except to a short follow-up in the conversation."""
+    return profile.wants_long and not profile.follow_up
 
 
 def _items(plan: Plan, part: Clause) -> list[Clause]:
