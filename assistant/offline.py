@@ -48,6 +48,7 @@ CLOSE_PLAN = 0.75  # another plan's best unit this close to the best gets a line
 AGENCY_UNITS = 12  # the best units whose chunks must give some agency a part for a "who" question to be answered
 CLOSE_RETRIEVAL = 0.95  # and so does one this good, in a chunk this close to the first retrieved
 ASKED_VALUES = DETAIL_SLOTS | {"time"}
+TITLE_WORDS = 3  # words of a question in a row that name a kind of plan when they are in some plans' titles
 DUTY_ITEMS = 0.6  # of a part's items headed by an agency, from which the part assigns duties  # quoted only from a unit that states one
 
 
@@ -139,6 +140,12 @@ class OfflineAnswerer:
             answer = self._plans_of_year(profile, compose)
             if answer is not None:
                 return answer
+        if profile.which_plans and not profile.plans and len(self.plans.plans()) <= SCAN_PLANS and not (
+                profile.agencies or profile.countries or profile.time or profile.funding or profile.section
+                or profile.other_documents):
+            titled = self._plans_titled(profile)  # "kế hoạch nào là kế hoạch thông tin đối ngoại?"
+            if titled:
+                return self._document(titled[:MAX_WHICH_PLANS], ["title", "date"], compose)
         if profile.asks_document:
             fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or [profile.slot]
             return self._document(self._answering_plans(profile, scope, retrieval), fields, compose)
@@ -285,6 +292,22 @@ class OfflineAnswerer:
             return None
         fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or ["date", "horizon"]
         return self._document(plans[:MAX_WHICH_PLANS], fields, compose)
+
+    def _plans_titled(self, profile: Profile) -> list[Plan]:
+        """The plans whose title holds words of the question, two or more in a row, that tell some plans'
+        titles from the others ("thông tin đối ngoại", not "ngoại giao văn hóa" that most titles hold): a
+        question about what kind of plan each is, answered from the titles."""
+        plans = [p for p in self.plans.plans() if p.metadata.title]
+        titles = {p.key: " ".join(folded_words(p.metadata.title)) for p in plans}
+        asked = [w for w in content_words(profile.folded) if w.isalpha()]  # a number cited is not a kind of plan
+        found: set[str] = set()
+        for size in range(TITLE_WORDS, len(asked) + 1):
+            for i in range(len(asked) - size + 1):
+                phrase = " ".join(asked[i:i + size])
+                holding = {k for k, t in titles.items() if re.search(rf"\b{phrase}\b", t)}
+                if holding and len(holding) <= len(titles) // 2:
+                    found |= holding
+        return [p for p in plans if p.key in found]
 
     def _document(self, plans: list[Plan], fields: list[str], compose: Composer) -> Answer:
         budget = MAX_LONG_ANSWER if len(plans) > 2 else MAX_ANSWER

@@ -125,7 +125,7 @@ _NOT_MEANT = re.compile(r"\b(?:khong phai|ko phai|k phai|chu khong|not|rather th
                         r"(?:(?:cua|la|the|of|kh|ke hoach)\s+)*\w+(?:\s+\w+)?")
 _NOT_MEANT_YEAR = re.compile(r"\b(?:rather than|instead of|not|khong phai|chu khong phai|thay vi)\s+(?:\S+\s+){0,3}?"
                              r"((?:19|20)\d\d)\b")
-_OTHER_DOCUMENT = re.compile(r"quyet dinh|nghi quyet|chi thi|thong tu|cong van|decision|resolution|directive")
+_OTHER_DOCUMENT = re.compile(r"quyet dinh|nghi quyet|nghi dinh|chi thi|thong tu|cong van|decision|decree|resolution|directive|circular")
 _PLAN_NUMBER = re.compile(r"\b(?:kh|ke hoach|plan|so|no\.?|number)\s*(?:so\s*)?(\d{1,5})\b(?!\s*/\s*(?:qd|nq|ct))"
                           r"|\b(\d{1,5})\s*/\s*kh\b|(?<![\d/])\b(?!19\d\d|20\d\d)(\d{3,5})\b(?!\s*/)")
 

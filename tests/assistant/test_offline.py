@@ -387,3 +387,12 @@ def test_the_agencies_a_part_assigns_duties_to_are_listed_by_name(sample_assista
     answer = sample_assistant.ask("Trong kế hoạch của Gia Lai, cơ quan nào chủ trì tổ chức triển khai Kế hoạch?")
     assert "Sở Ngoại vụ" in answer.text and "Báo Gia Lai" not in answer.text
     _check_citations(answer)
+
+
+def test_which_plans_are_of_a_kind_is_read_from_their_titles(sample_assistant):
+    answer = sample_assistant.ask("kh nao la ke hoach thong tin doi ngoai chu ko phai ngoai giao van hoa")
+    assert "94/KH-UBND" in answer.text and "Lào Cai" in answer.text and "Gia Lai" not in answer.text
+    _check_citations(answer)
+    # A document number in the question is what the plans cite, not a kind of plan.
+    answer = sample_assistant.ask("nhung kh nao trien khai qd 2013/qd-ttg?")
+    assert "Hải Dương" in answer.text and "Gia Lai" in answer.text
