@@ -37,6 +37,8 @@ DOCUMENT_LINE = 130  # about what a plan's number, date and horizon take in a li
 MIN_REFERENCE = 60  # room for the document a plan implements, below which the line goes without it
 _ABOUT = re.compile(r"\s(?:về|phê duyệt|ban hành|triển khai|hướng dẫn|quy định)\s")
 _PHRASE_END = re.compile(r"[;:,]\s+")
+_ISSUER_ABBREVIATIONS = {"uy ban nhan dan": "UBND", "hoi dong nhan dan": "HĐND"}
+_ISSUER_SHORT = re.compile(r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân|Hội đồng nhân dân)", re.I)
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
@@ -94,6 +96,14 @@ class Composer:
             gloss = self.glossary.gloss(part)
             parts.append(f"{part} ({gloss})" if gloss and gloss.lower() != part.lower() else part)
         return ", ".join(parts)
+
+    def issuer(self, issuer: str) -> str:
+        """The issuer as the plan writes it, with the short form officials write ("UBND tỉnh Lào Cai")."""
+        short = _ISSUER_SHORT.sub(lambda m: _ISSUER_ABBREVIATIONS[fold(m.group(0))], issuer, count=1)
+        if short == issuer:
+            return self.name(issuer)
+        gloss = self.glossary.gloss(issuer) if self.lang == "en" else None
+        return f"{issuer} ({short}; {gloss})" if gloss else f"{issuer} ({short})"
 
     # -- lines -------------------------------------------------------------------------------------
     def short_name(self, plan: Plan) -> str:
@@ -303,7 +313,7 @@ class Composer:
             parts.append(self.t["issued_on"].format(date=written)
                          + (self.t["issued_at"].format(place=meta.place) if meta.place else ""))
         if "issuer" in fields and meta.issuer:
-            parts.append(self.t["issued_by"].format(issuer=self.name(meta.issuer)))
+            parts.append(self.t["issued_by"].format(issuer=self.issuer(meta.issuer)))
         if "signer" in fields and meta.signer:
             signer = " ".join(x for x in (meta.signer_title, meta.signer) if x)
             parts.append(self.t["signed_by"].format(signer=signer))

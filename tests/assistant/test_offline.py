@@ -396,3 +396,9 @@ def test_which_plans_are_of_a_kind_is_read_from_their_titles(sample_assistant):
     # A document number in the question is what the plans cite, not a kind of plan.
     answer = sample_assistant.ask("nhung kh nao trien khai qd 2013/qd-ttg?")
     assert "Hải Dương" in answer.text and "Gia Lai" in answer.text
+
+
+def test_the_issuer_is_quoted_as_written_with_the_short_form_officials_use(sample_assistant):
+    answer = sample_assistant.ask("kh 34 lao cai do ai ban hanh")
+    assert "Ủy ban nhân dân tỉnh Lào Cai (UBND tỉnh Lào Cai)" in answer.text
+    _check_citations(answer)
