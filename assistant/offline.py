@@ -146,6 +146,16 @@ class OfflineAnswerer:
             titled = self._plans_titled(profile)  # "kế hoạch nào là kế hoạch thông tin đối ngoại?"
             if titled:
                 return self._document(titled[:MAX_WHICH_PLANS], ["title", "date"], compose)
+        cited = [n for n in profile.other_documents if n != "?"]
+        # "What is Quyết định 979/QĐ-UBND?": what a cited document is, as the plan citing it says (not what
+        # the document itself sets out, which is not indexed).
+        named = _naming_words(cited, profile)
+        citing = _citing(cited, units) if cited and not profile.numbered and not profile.which_plans and (
+            profile.slot in DOCUMENT_SLOTS or len(set(profile.terms) - named) <= 1) else []
+        if citing:
+            lines = compose.shared([partial(compose.quote, self.plans.get(u.chunk.plan), u, line=len(citing) > 1)
+                                    for u in citing], MAX_ANSWER - 40)
+            return compose.listing("", lines, MAX_ANSWER) if len(lines) > 1 else compose.single(lines, MAX_ANSWER)
         if profile.asks_document:
             fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or [profile.slot]
             return self._document(self._answering_plans(profile, scope, retrieval), fields, compose)
@@ -230,8 +240,8 @@ class OfflineAnswerer:
         if cited and not profile.numbered and not profile.which_plans:  # "which plans implement X?" is about plans
             # A document (or plan) that is not indexed, only cited: what it is or when it was issued may be
             # in the citing sentence; anything else about it is not here.
-            citing = next((u for u in units if all(fold(n) in fold(u.chunk.text) for n in cited)), None)
-            named = frozenset(folded_words(" ".join(cited))) | DOCUMENT_KINDS
+            citing = next(iter(_citing(cited, units)), None)
+            named = _naming_words(cited, profile)
             beyond = profile.slot not in DOCUMENT_SLOTS and (
                 profile.wants_long or profile.registry or citing is None
                 or evidence.coverage(citing.text, ignore=named) < DETAIL_COVERAGE)
@@ -695,6 +705,25 @@ def _part_asked(plan: Plan, number: tuple[str, ...], asked: frozenset[str]) -> C
         if words and words <= asked and len(words) > size:
             best, size = clause, len(words)
     return best
+
+
+def _naming_words(cited: list[str], profile: Profile) -> frozenset[str]:
+    """The question's words that only name the documents cited: their numbers, kinds, "số" and years."""
+    return frozenset(folded_words(" ".join(cited))) | DOCUMENT_KINDS | {"so"} | \
+        frozenset(w for w in profile.terms if w.isdigit())
+
+
+def _citing(cited: list[str], units: list[Unit]) -> list[Unit]:
+    """Of each plan whose retrieved clauses cite every document asked about, the sentence that does (or
+    the first unit of the chunk that does), up to MAX_PLANS plans."""
+    found: dict[str, Unit] = {}
+    for unit in units:
+        if unit.chunk.plan not in found and all(fold(n) in fold(unit.text) for n in cited):
+            found[unit.chunk.plan] = unit
+    for unit in units:
+        if unit.chunk.plan not in found and all(fold(n) in fold(unit.chunk.text) for n in cited):
+            found[unit.chunk.plan] = unit
+    return list(found.values())[:MAX_PLANS]
 
 
 def _part_heading_named(part: Clause, profile: Profile) -> bool:

@@ -49,6 +49,8 @@ LAYOUT_WORDS = frozenset("tom tat tong quan gom bao phan muc nhom noi dung chinh
 GENERIC = frozenset("ke hoach tinh huyen ngoai giao van hoa thuc hien cac nhung theo trong cua cho".split())
 
 _MONTHS_EN = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                   "november", "december")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _ENGLISH_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 # A sentence ends at . ; ! ? before a capital, or after a closing bracket or quote.
@@ -61,7 +63,7 @@ INSTRUCTION = re.compile(
     r"|\b(system prompt|you are now|ban bay gio la|tu nay ban la|developer mode|jailbreak)\b"
     r"|\b(tra loi|answer|reply|respond)\b.{0,20}\b(rang|that|with)\b.{0,80}\b(moi|every|all|always|luon)\b",
     re.I)
-DOCUMENT_NUMBER = re.compile(r"\b(\d{1,5})\s*/\s*([A-ZĐ][A-ZĐa-zđ0-9-]*)")
+DOCUMENT_NUMBER = re.compile(r"\b(\d{1,5})\s*/\s*((?:(?:19|20)\d\d\s*/\s*)?[A-ZĐ][A-ZĐa-zđ0-9-]*)")  # 22/2016/TT-BTTTT too
 # The words that say what kind of document a number is ("Quyết định 979/QĐ-UBND"), folded.
 DOCUMENT_KINDS = frozenset("quyet dinh nghi thong tu cong van chi thi ke hoach kh decision resolution directive "
                            "circular".split())
@@ -433,7 +435,9 @@ def time_asked(question: str) -> TimeAsked | None:
     m = re.search(r"\b(?:thang|t)\s*(\d{1,2})\b(?!\s*(?:nam|năm)\b)", folded)
     if m and 1 <= int(m.group(1)) <= 12:
         return TimeAsked(frozenset({int(m.group(1))}), year, f"Tháng {int(m.group(1))}")
-    m = re.search(r"\b(" + "|".join(_MONTHS_EN) + r")[a-z]*\b", folded)
+    # A month's name or its short form, as a whole word: "decision" is no December.
+    m = re.search(r"\b(" + "|".join(_MONTHS_EN) + r")(?:" + "|".join(n[3:] for n in _MONTH_NAMES_EN if n[3:])
+                  + r"|t)?\b\.?", folded)
     if m and not (m.group(1) == "may" and not re.search(r"\bmay\s+(20\d\d|\d{1,2}\b)|\bin may\b", folded)):
         month = _MONTHS_EN.index(m.group(1)) + 1
         return TimeAsked(frozenset({month}), year, f"Tháng {month}")

@@ -402,3 +402,11 @@ def test_the_issuer_is_quoted_as_written_with_the_short_form_officials_use(sampl
     answer = sample_assistant.ask("kh 34 lao cai do ai ban hanh")
     assert "Ủy ban nhân dân tỉnh Lào Cai (UBND tỉnh Lào Cai)" in answer.text
     _check_citations(answer)
+
+
+def test_what_a_cited_document_is_is_answered_from_each_plan_citing_it(sample_assistant):
+    answer = sample_assistant.ask("what is decision 979/QĐ-UBND that quang ngai's 2018 plan builds on?")
+    assert not answer.abstained and "14/7/2014" in answer.text and "Kế hoạch hành động" in answer.text
+    answer = sample_assistant.ask("Ha Noi and Lao Cai both cite Circular 22/2016/TT-BTTTT — do they give it the same date?")
+    assert "19/10/2016" in answer.text and "19/10/2012" in answer.text
+    _check_citations(answer)

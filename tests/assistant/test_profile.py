@@ -281,3 +281,8 @@ def test_a_place_by_its_initials_beside_a_year_or_a_plan_word(profiler):
 ])
 def test_slot_cues_are_whole_words(profiler, question, slot):
     assert profiler.run(question, "vi").slot == slot
+
+
+def test_a_month_is_read_only_from_its_whole_name():
+    assert time_asked("what is decision 979/QĐ-UBND that the plan builds on?") is None  # no December
+    assert time_asked("tasks in sept 2024").months == {9}
