@@ -593,6 +593,30 @@ class OfflineAnswerer:
             # "Which plans mention X?" is asked of every plan, not only of those retrieval ranked first.
             units = units + [u for plan in scope for c in self.chunks(plan.key)
                              if c.plan not in {x.chunk.plan for x in units} for u in units_of(c, EVIDENCE_CHUNKS)]
+        # A country asked about is a filter, as on the task rows: each plan answers from a unit naming it, and
+        # asked of no plan, every plan naming it answers.
+        def names_country(text: str) -> bool:  # not "Đơn vị chủ trì: Hội hữu nghị Việt Nam - Lào"
+            return any(country_in(c, text, as_written=True) for c in profile.countries) and not _AGENCY_FIELD.match(text)
+
+        def naming(found: list[Unit]) -> list[Unit]:
+            return [u for u in found if names_country(u.text)]
+        if profile.countries and naming(units):
+            units = naming(units)
+            best = max(units, key=evidence.unit_score)
+            if not self._named_scope(profile, retrieval) and len(self.plans.plans()) <= SCAN_PLANS:
+                have = {u.chunk.plan for u in units}
+                units += [u for plan in scope if plan.key not in have for u in naming(self.units(plan.key))]
+                chosen = sorted({u.chunk.plan: u for u in sorted(units, key=evidence.unit_score)}.values(),
+                                key=evidence.unit_score, reverse=True)[:MAX_UNNAMED_PLANS]
+                if len(chosen) > 1:
+                    budget = _room(profile, len(chosen), long=profile.which_plans or profile.outline)
+                    intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
+                    def weigh(text: str) -> float:  # each line's quote keeps where the country is named
+                        return evidence.coverage(text) + float(names_country(text))
+                    lines = compose.shared([partial(compose.quote, self.plans.get(u.chunk.plan), u, line=True,
+                                                    weigh=weigh) for u in chosen],
+                                           budget - len(intro) - 4 * len(chosen))
+                    return compose.listing(intro, lines, budget)
         for unit in sorted(units, key=evidence.unit_score, reverse=True):
             by_plan.setdefault(unit.chunk.plan, unit)
         top = evidence.unit_score(best)
@@ -677,6 +701,7 @@ class OfflineAnswerer:
 
 
 _DUTIES_COUNTED = r"(?:bao nhieu|\bmay|how many|so luong) (?:nhiem vu|viec|cong viec|tasks?|duties|items?|noi dung)"
+_AGENCY_FIELD = re.compile(r"\W*(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện)\b", re.I)
 _ROLE = re.compile(r"chủ trì|phối hợp|đầu mối|trách nhiệm|thực hiện:|được giao|giao cho|tham mưu|theo dõi", re.I)
 # "kế hoạch ... năm 2025", "the 2025 plan": a plan of that year asked for ("kh 1908" is a plan's number).
 _PLAN_OF_YEAR = r"(?:ke hoach|\bkh|\bplan)\s+(?:\S+\s+){{0,5}}?nam\s+{year}\b|\b{year}\s+plan|plan (?:for|of) {year}\b"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.evidence import Evidence
 from assistant.profile import Profile
-from assistant.vocabulary import REGULARLY, country_named, fold, folded_words, months_of, plays
+from assistant.vocabulary import REGULARLY, country_named, fold, folded_words, months_of, plays, without_provinces
 from ingest.normalize import normalize_text
 from ingest.records import PATH_SEPARATOR
 from index.chunks import Chunk, smallest_holding
@@ -41,7 +41,7 @@ def country_in(country: str, text: str, as_written: bool = False) -> bool:
     pair in an activity's title ("Việt - Hàn" for Hàn Quốc). `as_written`: the text is a plan's, written
     with diacritics, so "Lao" of "Phòng Lao động" is not Lào."""
     if as_written:
-        if re.search(rf"(?<!\w){re.escape(normalize_text(country))}(?!\w)", normalize_text(text)):
+        if re.search(rf"(?<!\w){re.escape(normalize_text(country))}(?!\w)", without_provinces(normalize_text(text))):
             return True
     elif country_named(country, text):
         return True

@@ -373,7 +373,7 @@ def country_named(name: str, question: str) -> bool:
     typed without diacritics) it is the country; in lower case only a name of two syllables is, since
     "lao động", "giáo dục" and "hình ảnh" hold "Lào", "Đức" and "Anh" once folded, or one of several
     syllables ("campuchia")."""
-    text = normalize_text(question)
+    text = without_provinces(normalize_text(question))
     written, typed = normalize_text(name), " ".join(w.capitalize() for w in fold(name).split())
     if re.search(rf"(?<!\w){re.escape(written)}(?!\w)", text):
         return True
@@ -468,6 +468,25 @@ def _provinces() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
             forms = tuple({" ".join(folded_words(f)) for f in (name, *english.split("|"))})
             rows.append((name, forms, bool(flag)))
     return tuple(rows)
+
+
+def without_provinces(text: str) -> str:
+    """The text with the names of Việt Nam's provinces blanked ("Lào Cai", "Lao Cai"): a country's name
+    inside one is not the country."""
+    for name in _province_names_with_countries():
+        text = re.sub(rf"(?<!\w){name}(?!\w)", " ", text, flags=re.I)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _province_names_with_countries() -> tuple[str, ...]:
+    """Patterns of the province names that hold a syllable a country is named by (Lào Cai), as written
+    or typed without diacritics."""
+    countries = {fold(e.vietnamese) for e in glossary().entries if e.kind == "country"}
+    syllables = {w for c in countries for w in c.split()}
+    names = [n for n, _, _ in _provinces() if set(fold(n).split()) & syllables]
+    return tuple(dict.fromkeys(p for n in names for p in (re.escape(normalize_text(n)), re.escape(
+        " ".join(w.capitalize() for w in fold(n).split())))))
 
 
 def provinces_named(question: str) -> list[str]:

@@ -410,3 +410,10 @@ def test_what_a_cited_document_is_is_answered_from_each_plan_citing_it(sample_as
     answer = sample_assistant.ask("Ha Noi and Lao Cai both cite Circular 22/2016/TT-BTTTT — do they give it the same date?")
     assert "19/10/2016" in answer.text and "19/10/2012" in answer.text
     _check_citations(answer)
+
+
+def test_a_country_asked_of_no_plan_is_answered_by_each_plan_naming_it(sample_assistant):
+    answer = sample_assistant.ask("which plans name Thailand or Myanmar?")
+    assert "Ubon Ratchathani" in answer.text and "Myanmar" in answer.text
+    assert "Lào Cai" not in answer.text
+    _check_citations(answer)

@@ -286,3 +286,9 @@ def test_slot_cues_are_whole_words(profiler, question, slot):
 def test_a_month_is_read_only_from_its_whole_name():
     assert time_asked("what is decision 979/QĐ-UBND that the plan builds on?") is None  # no December
     assert time_asked("tasks in sept 2024").months == {9}
+
+
+def test_a_country_inside_a_province_name_is_not_the_country():
+    from assistant.vocabulary import country_named
+    assert not country_named("Lào", "Lao Cai plan 34 who issued it")
+    assert country_named("Lào", "hop tac voi Lao nam 2024")
