@@ -49,7 +49,8 @@ AGENCY_UNITS = 12  # the best units whose chunks must give some agency a part fo
 CLOSE_RETRIEVAL = 0.95  # and so does one this good, in a chunk this close to the first retrieved
 ASKED_VALUES = DETAIL_SLOTS | {"time"}
 TITLE_WORDS = 3  # words of a question in a row that name a kind of plan when they are in some plans' titles
-DUTY_ITEMS = 0.6  # of a part's items headed by an agency, from which the part assigns duties  # quoted only from a unit that states one
+DUTY_ITEMS = 0.6
+HALF_READABLE = 0.5  # share of a question's words the plans' words can be read against, at or below which rows need retrieval  # of a part's items headed by an agency, from which the part assigns duties  # quoted only from a unit that states one
 
 
 @dataclass(frozen=True)
@@ -388,6 +389,11 @@ class OfflineAnswerer:
         else:  # no plan named: each plan that has the task answers
             matches = registry.best_per_plan(profile, scope, evidence, items[:5], CLOSE_PLAN)
         matches = [m for m in matches if getattr(m.task, profile.slot, None) or profile.slot == "lead"]
+        if evidence.readable <= HALF_READABLE and not profile.countries:
+            # Half the question's words or fewer can be read against the plans (English the glossary has few
+            # words of): a row's words matching is no evidence, and only the rows retrieval found answer.
+            matches = [m for m in matches if any(c.holds(m.task.section) and c.plan == m.plan.key
+                                                 for c in items[:EVIDENCE_CHUNKS])]
         if others:
             return self._beside(profile, matches, others, evidence, compose, MAX_ANSWER)
         if not matches or (matches[0].score < MIN_COVERAGE and not profile.countries):

@@ -417,3 +417,9 @@ def test_a_country_asked_of_no_plan_is_answered_by_each_plan_naming_it(sample_as
     assert "Ubon Ratchathani" in answer.text and "Myanmar" in answer.text
     assert "Lào Cai" not in answer.text
     _check_citations(answer)
+
+
+def test_rows_retrieval_did_not_find_do_not_answer_a_question_whose_words_cannot_be_read(sample_assistant):
+    answer = sample_assistant.ask("who deals with unhealthy foreign cultural products?")
+    assert "Công an tỉnh" in answer.text and "OCOP" not in answer.text
+    _check_citations(answer)
