@@ -28,6 +28,8 @@ MAX_SIDE_BY_SIDE = MAX_TABLE  # plans compared, each in full, as long as a list 
 MAX_ROWS = 12  # tasks listed in one answer; the Tasks tab has the rest
 MAX_ROW = 200  # of what a task is, in a row of a list; the Tasks tab has the whole row
 MIN_CUT = 80  # room for the start of one more line in a quote, below which none is begun
+SPARE_ROOM = 0.5  # of an outline's room, below which its bare labels are given what follows them
+BARE_LABEL = 3  # words, at most, of a line that only labels what follows it ("1. Mục đích")
 MIN_TASK = 60  # a task's title cut shorter than this no longer says what is done
 MAX_SHORT_ROWS = 4  # in an answer to a question that asked for one thing
 TAIL_SHARE = 0.4  # of a task's title cut in its middle, kept from its end
@@ -273,10 +275,15 @@ class Composer:
                      if item.kind != "body"]
             return "\n".join([head, *(f"- {name} [{self.cite(chunk)}]" for name, chunk in names)])
         whole = [len(_item_line(plan, item, MAX_LONG_ANSWER * 4)) for item, _ in cited]
+        # An outline far shorter than its room says what its bare labels ("1. Mục đích") label.
+        expand = sum(whole) + len(head) < SPARE_ROOM * budget
+        if expand:
+            whole = [len(_item_line(plan, item, MAX_LONG_ANSWER * 4, expand)) for item, _ in cited]
         shares = fair_shares(whole, budget - len(head) - 10 * len(cited), least=60)
         # An item whose share holds all of it is written whole (its own cut would trim a few characters).
         rooms = [MAX_LONG_ANSWER * 4 if share >= size else share for share, size in zip(shares, whole)]
-        lines = [f"- {_item_line(plan, item, room)} [{self.cite(chunk)}]" for (item, chunk), room in zip(cited, rooms)]
+        lines = [f"- {_item_line(plan, item, room, expand)} [{self.cite(chunk)}]"
+                 for (item, chunk), room in zip(cited, rooms)]
         return "\n".join([head, *lines])
 
     def agency_tasks(self, plan: Plan, led: list[tuple[Task, Chunk]], budget: int, line: bool = False) -> str:
@@ -488,19 +495,31 @@ def place_of(plan: Plan) -> str:
     return plan.metadata.district or plan.metadata.province or plan.key
 
 
-def _item_line(plan: Plan, item: Clause, room: int) -> str:
+def _item_line(plan: Plan, item: Clause, room: int, expand: bool = False) -> str:
     """An item of a part in one line of at most `room`: its text, or for a heading alone ("1. Các giải
-    pháp đột phá") the first line of each clause under it, each cut to its share."""
+    pháp đột phá") the first line of each clause under it, each cut to its share; `expand`: a bare label
+    among them ("1. Mục đích") with what follows it."""
     under = plan.under(item.path)
     text = item.text.strip()
     if "\n" in text or not under:
         parts = [" ".join(line.split()).removeprefix("- ").removeprefix("+ ") for line in text.split("\n")]
         return clip_middle("; ".join(p.rstrip(".") for p in parts if p), room)  # its end often says what
-    lines = [" ".join(c.text.strip().split("\n", 1)[0].split()).removeprefix("- ").removeprefix("+ ")
-             for c in under]
+    lines = [_first_line(plan, c, expand) for c in under]
     shares = fair_shares([len(line) for line in lines], room - len(text) - 2 * len(lines) - 2, least=40)
     return clip(f"{text.rstrip(' .:;')}: " + "; ".join(clip_middle(line.rstrip("."), share)
                                                       for line, share in zip(lines, shares)), room)
+
+
+def _first_line(plan: Plan, clause: Clause, expand: bool) -> str:
+    """What a clause under an item says in one line: its first line, or for a bare label ("1. Mục đích"),
+    the label and what follows it (its own lines, or the first line of each clause under it)."""
+    first, _, rest = clause.text.strip().partition("\n")
+    line = " ".join(first.split()).removeprefix("- ").removeprefix("+ ")
+    if not expand or len(re.sub(r"^[\w.]{1,5}[.)]\s*", "", line).split()) > BARE_LABEL:
+        return line
+    following = rest.split("\n") if rest.strip() else [c.text.strip().split("\n", 1)[0] for c in plan.under(clause.path)]
+    body = "; ".join(" ".join(x.split()).removeprefix("- ").removeprefix("+ ").rstrip(".") for x in following if x.strip())
+    return f"{line.rstrip(' :')}: {body}" if body else line
 
 
 def full_title(title: str) -> str:

@@ -93,7 +93,7 @@ _EVERY = re.compile(r"liet ke|\blist\b|tat ca|toan bo|\bevery\b|\ball\b|\beach\b
 # A summary of a part of the plan: its items are the answer, each in a line.
 _OUTLINE = re.compile(r"tom tat|tom lai|tong quan|ngan gon|summar|overview|rundown|outline|short version|in short|"
                       r"\bbriefly|\bgist\b|tl;?dr|gom (?:nhung )?(?:gi|noi dung|muc|phan)|"
-                      r"bao gom nhung|co nhung (?:noi dung|muc|phan|gi)|noi dung (?:chinh|gi)|"
+                      r"bao gom nhung|co nhung (?:noi dung|muc|phan|gi)|noi dung (?:chinh|gi)|noi ve (?:gi|nhung gi)\b|"
                       r"moi (?:don vi|so|co quan)|"
                       r"main (?:points|contents|parts)|what(?:'s| is) in\b")
 # "mục IV phụ lục", "section 2.3", "phần V": a part of the plan named by its number.
@@ -233,7 +233,7 @@ class Profiler:
         asks = tuple(name for name, pattern in SLOTS
                      if re.search(pattern, folded) or (name in MARKED_SLOTS and re.search(MARKED_SLOTS[name], marked)))
         if _OUTLINE.search(folded):  # a summary asks for no one value: "tóm tắt mục quảng bá giá trị văn hóa"
-            asks = tuple(a for a in asks if a not in DETAIL_SLOTS)
+            asks = tuple(a for a in asks if a not in DETAIL_SLOTS | {"title"})  # the whole plan's outline holds its title
         if any(a in DOCUMENT_SLOTS for a in asks) and "date" not in asks and re.search(r"ngay nao|nam nao|\bwhen\b", folded):
             asks = (*asks, "date")  # "số mấy, ngày nào": the date of the same document
         slot = asks[0] if asks else None

@@ -423,3 +423,9 @@ def test_rows_retrieval_did_not_find_do_not_answer_a_question_whose_words_cannot
     answer = sample_assistant.ask("who deals with unhealthy foreign cultural products?")
     assert "Công an tỉnh" in answer.text and "OCOP" not in answer.text
     _check_citations(answer)
+
+
+def test_a_short_outline_says_what_its_bare_labels_label(sample_assistant):
+    answer = sample_assistant.ask("kh 275 tuyen quang noi ve gi")
+    assert "2013/QĐ-TTg" in answer.text and "thu hút đầu tư" in answer.text  # its purpose, not "1. Mục đích" alone
+    _check_citations(answer)
