@@ -20,6 +20,7 @@ from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, SLOT_PATTERNS, Profile, Profiler, Turn
 from assistant.registry import Registry, TaskMatch, close_to_best, country_in, role_asked
 from assistant.vocabulary import (CITED_NUMBER, DOCUMENT_KINDS, LAYOUT_WORDS, AgencyNames, content_words, fold, folded_words,
+                                  foreign_names,
                                   is_heading, is_instruction, mentions, plays, provinces_named, wordset)
 from index.chunks import Chunk, chunk_plan, holding, metadata_chunk
 from index.glossary import Glossary, glossary
@@ -60,6 +61,7 @@ class _Vocabulary:
     agencies: AgencyNames
     profiler: Profiler
     places: frozenset[str]  # folded province and district names of the plans
+    foreign_names: dict[str, str]  # folded -> as written: the foreign names the plans write ("Attapeu")
 
 
 class OfflineAnswerer:
@@ -81,7 +83,7 @@ class OfflineAnswerer:
     def _build_vocabulary(self, plans: tuple[Plan, ...]) -> _Vocabulary:
         agencies = AgencyNames(plans)
         places = frozenset(fold(n) for p in plans for n in (p.metadata.province, p.metadata.district) if n)
-        return _Vocabulary(agencies, Profiler(plans, agencies, self.glossary), places)
+        return _Vocabulary(agencies, Profiler(plans, agencies, self.glossary), places, foreign_names(plans))
 
     def profile(self, question: str, language: str, previous: Turn | None = None) -> Profile:
         return self.vocabulary().profiler.run(question, language, previous)
@@ -253,6 +255,17 @@ class OfflineAnswerer:
         for country in profile.countries:
             if not any(country_in(country, c.text) for c in clauses):
                 return compose.abstain(nearby=best, reason="abstain_named", name=country)
+        # A foreign name one plan writes ("Attapeu") asked of plans that never write it: they do not say.
+        foreign = self.vocabulary().foreign_names
+        for word in dict.fromkeys(w for w in folded_words(profile.folded) if w in foreign):
+            if not any(word in wordset(c.text) for c in clauses):
+                others = [p for p in self.plans.plans() if p not in scope
+                          and any(word in wordset(c.text) for c in self.chunks(p.key))]
+                if not others:
+                    return compose.abstain(nearby=best, reason="abstain_named", name=foreign[word])
+                return compose.abstain(nearby=best, reason="abstain_name_elsewhere", name=foreign[word],
+                                       plans=", ".join(compose.plan_name(p) for p in scope),
+                                       others=", ".join(compose.short_name(p) for p in others[:MAX_PLANS]))
         if profile.agencies and profile.plans and len(scope) <= SCAN_PLANS:
             # The plans asked about never name the agency asked about: they give it nothing to do.
             places = self.vocabulary().agencies.places

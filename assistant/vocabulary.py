@@ -470,6 +470,24 @@ def _provinces() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
     return tuple(rows)
 
 
+def foreign_names(plans: tuple[Plan, ...]) -> dict[str, str]:
+    """The names the plans write that are no Vietnamese word: written without diacritics, of several vowel
+    runs, and always with a capital ("Attapeu", "Kagoshima", "OCOP"); folded -> as first written."""
+    written: dict[str, str] = {}
+    lower: set[str] = set()
+    for plan in plans:
+        for clause in plan.clauses:
+            for word in re.findall(r"[^\W\d_]{4,}", clause.text):
+                folded = word.lower()
+                if fold(word) != folded or _syllable(folded):
+                    continue
+                if word[0].isupper():
+                    written.setdefault(folded, word)
+                else:
+                    lower.add(folded)
+    return {w: name for w, name in written.items() if w not in lower}
+
+
 def without_provinces(text: str) -> str:
     """The text with the names of Việt Nam's provinces blanked ("Lào Cai", "Lao Cai"): a country's name
     inside one is not the country."""

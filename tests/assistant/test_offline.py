@@ -429,3 +429,10 @@ def test_a_short_outline_says_what_its_bare_labels_label(sample_assistant):
     answer = sample_assistant.ask("kh 275 tuyen quang noi ve gi")
     assert "2013/QĐ-TTg" in answer.text and "thu hút đầu tư" in answer.text  # its purpose, not "1. Mục đích" alone
     _check_citations(answer)
+
+
+def test_a_foreign_name_asked_of_a_plan_that_never_writes_it_is_declined_saying_where_it_is(sample_assistant):
+    answer = sample_assistant.ask("kon ray plan: which southern lao province exactly is the partner, attapeu?")
+    assert answer.abstained and "Attapeu" in answer.text and "Quảng Ngãi" in answer.text
+    answer = sample_assistant.ask("chuong trinh nghe thuat o Champask do ai chu tri")
+    assert not answer.abstained and "Sở Văn hóa, Thể thao và Du lịch" in answer.text
