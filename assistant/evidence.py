@@ -84,7 +84,8 @@ class Evidence:
         """`valued`: whether a unit holds a value of the slot asked (an agency in charge, for "who?")."""
         self.profile = profile
         self.weights = weights
-        self.valued = valued
+        # "How often?", "by when?": a unit stating a time holds the value asked.
+        self.valued = valued or (self._states_time if profile.slot == "time" else None)
         self._valued: dict[Unit, bool] = {}
         known = [w for w in profile.terms if profile.language != "en" or w in weights.idf]
         self.main = {w: weights.of(w) for w in known}
@@ -141,6 +142,9 @@ class Evidence:
 
     def best(self, units: list[Unit]) -> Unit | None:
         return max(units, key=self.unit_score, default=None)
+
+    def _states_time(self, unit: Unit) -> bool:
+        return self.holds_value(unit.text, "time")
 
     def holds_value(self, unit_text: str, slot: str | None) -> bool:
         """The text states a value of the slot: for a day asked ("ngày nào"), a day, not a month."""

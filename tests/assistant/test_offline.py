@@ -436,3 +436,9 @@ def test_a_foreign_name_asked_of_a_plan_that_never_writes_it_is_declined_saying_
     assert answer.abstained and "Attapeu" in answer.text and "Quảng Ngãi" in answer.text
     answer = sample_assistant.ask("chuong trinh nghe thuat o Champask do ai chu tri")
     assert not answer.abstained and "Sở Văn hóa, Thể thao và Du lịch" in answer.text
+
+
+def test_how_often_is_answered_by_the_unit_that_states_a_time(sample_assistant):
+    answer = sample_assistant.ask("Dak Lak 2024 - how often must agencies report what they did, and to whom?")
+    assert "6 tháng, hằng năm" in answer.text
+    _check_citations(answer)
