@@ -627,15 +627,9 @@ class OfflineAnswerer:
                 units += [u for plan in scope if plan.key not in have for u in naming(self.units(plan.key))]
                 chosen = sorted({u.chunk.plan: u for u in sorted(units, key=evidence.unit_score)}.values(),
                                 key=evidence.unit_score, reverse=True)[:MAX_UNNAMED_PLANS]
-                if len(chosen) > 1:
-                    budget = _room(profile, len(chosen), long=profile.which_plans or profile.outline)
-                    intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
-                    def weigh(text: str) -> float:  # each line's quote keeps where the country is named
-                        return evidence.coverage(text) + float(names_country(text))
-                    lines = compose.shared([partial(compose.quote, self.plans.get(u.chunk.plan), u, line=True,
-                                                    weigh=weigh) for u in chosen],
-                                           budget - len(intro) - 4 * len(chosen))
-                    return compose.listing(intro, lines, budget)
+                if len(chosen) > 1:  # each line's quote keeps where the country is named
+                    return self._per_plan(profile, chosen, compose, lambda t: evidence.coverage(t) + names_country(t),
+                                          brief=False)
         for unit in sorted(units, key=evidence.unit_score, reverse=True):
             by_plan.setdefault(unit.chunk.plan, unit)
         top = evidence.unit_score(best)
@@ -658,12 +652,16 @@ class OfflineAnswerer:
             plan = self.plans.get(best.chunk.plan)
             return compose.single([compose.quote(plan, best, budget, weigh=evidence.coverage,
                                                  agency=self._duty_of(best) if who else "")], budget)
-        # A line for each plan that answers a question naming none is still a short answer; a list of
-        # plans, a comparison or a summary is a long one.
+        return self._per_plan(profile, chosen, compose, evidence.coverage, brief=profile.which_plans, who=who)
+
+    def _per_plan(self, profile: Profile, chosen: list[Unit], compose: Composer, weigh, brief: bool,
+                  who: bool = False) -> Answer:
+        """A line for each plan that answers, quoting its unit. For a question naming no plan this is still a
+        short answer; a list of plans, a comparison or a summary is a long one."""
         budget = _room(profile, len(chosen), long=profile.which_plans or profile.outline)
         intro = compose.t["which_plans_intro" if profile.which_plans else "per_plan_intro"]
-        lines = compose.shared([partial(compose.quote, self.plans.get(u.chunk.plan), u, brief=profile.which_plans,
-                                        line=True, weigh=evidence.coverage, agency=self._duty_of(u) if who else "")
+        lines = compose.shared([partial(compose.quote, self.plans.get(u.chunk.plan), u, brief=brief,
+                                        line=True, weigh=weigh, agency=self._duty_of(u) if who else "")
                                 for u in chosen], budget - len(intro) - 4 * len(chosen))
         return compose.listing(intro, lines, budget)
 
