@@ -384,7 +384,8 @@ class Composer:
             return self.abstain()
         if len(lines) == 1 and not intro:
             return self.answer(clip(lines[0], budget))
-        body = "\n".join(line if line.startswith("- ") else f"- {line}" for line in lines)
+        # A plan's line holding a list of its own (an outline) keeps that list indented under it.
+        body = "\n".join((line if line.startswith("- ") else f"- {line}").replace("\n", "\n  ") for line in lines)
         return self.answer(clip(f"{intro}\n{body}" if intro else body, budget))
 
     def abstain(self, nearby: Unit | None = None, reason: str = "abstain", **values) -> Answer:

@@ -100,6 +100,9 @@ _OUTLINE = re.compile(r"tom tat|tom lai|tong quan|ngan gon|summar|overview|rundo
 _SECTION = re.compile(r"\b(?:muc|phan|nhom|section|part|group|chapter|chuong)\s+([ivx]{1,4}|\d{1,2}(?:\.\d{1,2})?)\b")
 _APPENDIX = re.compile(r"phu luc|appendix|annex")
 _COMPARE = re.compile(r"so sanh|khac nhau|giong nhau|\bcompare|difference|\bvs\b|versus|ca hai|both")
+# Words asking for plans to be set side by side say how to answer, not what about: no clause is sought by them.
+_COMPARING_WORDS = re.compile(r"\b(?:so sanh|giong nhau|khac nhau|khac biet|giong|compare[ds]?|comparing|comparison|"
+                              r"differ(?:s|ence|ences|ent)?|the same|similar(?:ly)?|alike|versus|vs|ca hai|both)\b")
 _WHICH_PLANS = re.compile(r"(?:nhung|cac)? ?ke hoach nao|which (?:of the )?plans?|what plans?|in which plan|plans? (?:that|which) "
                           r"|cac ke hoach|tinh nao|which provinces?|nhung tinh|cac tinh")
 _REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|noi dung|chuong trinh|su kien|(?:nhung|cac) muc|muc nao|tasks?|items?|"
@@ -248,7 +251,7 @@ class Profiler:
             [e.vietnamese for e in self.glossary.entries if e.kind == "country" and not english
              and country_named(e.vietnamese, question)]))
         countries = tuple(c for c in countries if fold(c) != "viet nam")
-        words = content_words(readable, english=english, phrases=self._phrases)
+        words = content_words(_COMPARING_WORDS.sub(" ", fold(readable)), english=english, phrases=self._phrases)
         if english:  # English words of things the glossary translated are read through their Vietnamese
             glossed = {w for e in entries for v in e.english for w in fold(v).split()}
             words = [w for w in words if w not in glossed or w in fold(vietnamese).split()]

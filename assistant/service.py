@@ -119,7 +119,7 @@ class Assistant:
         reading = self.retriever.language(question)
         profile = self.offline.profile(question, reading[0], previous)
         if profile.plans and not filters.plans:
-            filters = replace(filters, plans=profile.plans)
+            filters = replace(filters, plans=profile.plans, named=True)
         retrieval = self.retriever.run(profile.searched, k=k, filters=filters, reading=reading)
         retrieval.question = question
         return profile, retrieval, previous

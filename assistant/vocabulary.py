@@ -29,6 +29,9 @@ ADMINISTRATIVE = {
     "ngan sach": "ngân sách", "hnqt": "hội nhập quốc tế", "cq": "cơ quan", "dv": "đơn vị", "vn": "Việt Nam",
     "pl": "phụ lục",
 }
+# Chat spellings of everyday words, read only as typed in lower case ("Ko Nhéc" is a place).
+CHAT = {"ko": "không", "kg": "không", "hok": "không", "dc": "được", "đc": "được", "ntn": "như thế nào",
+        "bn": "bao nhiêu", "j": "gì"}
 SMALL_WORDS = frozenset("và các của cho với về".split())
 ADMIN_LEVELS = frozenset("tinh huyen thanh pho thi xa quan".split())
 # Question words beside QUESTION_WORDS that only point back into the conversation or soften the tone.
@@ -216,7 +219,8 @@ class AgencyNames:
         replaced: list[str] = []
         for token in re.findall(r"[\w&.-]+|\W+", question):
             key = re.sub(r"[&.-]", "", fold(token))
-            full = self.shorthand.get(key) or self._mistyped(key) if key.isalpha() and len(key) >= 2 else None
+            full = CHAT.get(token) or (self.shorthand.get(key) or self._mistyped(key)
+                                       if key.isalpha() and len(key) >= 2 else None)
             if full and not any(fold(full) == fold(f) for f in found):
                 found.append(full)
                 out.append(f"{token} ({full})")

@@ -51,6 +51,10 @@ class Filters:
     plans: tuple[str, ...] = ()
     province: str = ""
     year: int = 0
+    # The plans are those the question itself names, as the caller read them (by number, issuer and place):
+    # the place names in it do not narrow them again ("kh 603 Kon Tum và Kon Rẫy" is both plans, though a
+    # province named beside one of its districts alone would stand for the district).
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,8 @@ class Retriever:
         explicit = bool(filters.plans or filters.province or filters.year)
         notes: list[str] = []
         named = catalog.named(question, chosen)
+        if named and filters.named:
+            named = chosen
         if named:
             chosen = named
             places = sorted({_place(p) for p in named})

@@ -292,3 +292,16 @@ def test_a_country_inside_a_province_name_is_not_the_country():
     from assistant.vocabulary import country_named
     assert not country_named("Lào", "Lao Cai plan 34 who issued it")
     assert country_named("Lào", "hop tac voi Lao nam 2024")
+
+
+def test_words_asking_for_a_comparison_are_not_looked_for(wide_profiler):
+    profile = wide_profiler.run("muc dich kh 603 kon tum va kh huyen kon ray giong nhau ko", "vi")
+    assert set(profile.plans) == {"kon-tum-603-2022", "kon-ray-ke-hoach-ngoai-giao-van-hoa-2030"}
+    assert profile.compare and set(profile.terms) == {"muc", "dich"}
+    assert not {"compare", "differ"} & set(wide_profiler.run("compare the funding of gia lai and hai duong, "
+                                                              "how do they differ?", "en").terms)
+
+
+def test_chat_spellings_are_read_only_in_lower_case(wide_profiler):
+    assert "ko" not in wide_profiler.run("kh dak lak co hoat dong voi nhat ban ko", "vi").terms
+    assert "ko" in wide_profiler.run("Hoạt động với huyện Ko Nhéc do ai chủ trì?", "vi").terms

@@ -92,3 +92,13 @@ def test_a_store_embedded_with_another_model_is_refused(sample_store):
 ])
 def test_language_of_the_question(sample_assistant, question, language, folded):
     assert sample_assistant.retriever.language(question) == (language, folded)
+
+
+def test_plans_the_question_names_are_not_narrowed_again_by_its_place_names(sample_assistant):
+    # Kon Rẫy is a district of Kon Tum: the province named beside it would stand for the district alone.
+    both = ("kon-tum-603-2022", "kon-ray-ke-hoach-ngoai-giao-van-hoa-2030")
+    question = "muc dich kh 603 kon tum va kh huyen kon ray giong nhau ko"
+    assert sample_assistant.search(question, filters=Filters(plans=both)).plans == [both[1]]
+    named = sample_assistant.search(question, filters=Filters(plans=both, named=True))
+    assert set(named.plans) == set(both) and named.narrowed
+    assert {i.chunk.plan for i in named.items} == set(both)
