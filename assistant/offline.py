@@ -345,7 +345,13 @@ class OfflineAnswerer:
             if "basis" in fields:
                 opening = self._opening_citations(plan)
                 if opening:
-                    lines.append(compose.basis(plan, opening, (budget - 20) // len(plans)))
+                    room = (budget - 20) // len(plans)
+                    # "ban hành ngày nào, căn cứ văn bản gì": the other facts asked first, then what it implements.
+                    rest = [f for f in fields if f != "basis" and getattr(meta, f, None)]
+                    if rest:
+                        lines.append(compose.document(plan, metadata_chunk(plan), rest, None, room // 2))
+                        room -= len(lines[-1])
+                    lines.append(compose.basis(plan, opening, room))
                     continue
             if not any(getattr(meta, f, None) or (f == "horizon" and meta.year) for f in fields if f != "basis"):
                 lines.append(compose.not_stated(plan, fields[0]))

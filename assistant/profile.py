@@ -38,7 +38,7 @@ SLOTS: tuple[tuple[str, str], ...] = (
     ("basis", r"can cu (?:(?:vao|la|theo)\s)?(?:nhung |cac )?(?:van ban|quyet dinh|nghi quyet|chi thi|ke hoach|\bkh\b|"
               r"gi\b|nao\b)|"
               r"(?:dua tren|tren co so|theo) (?:van ban|quyet dinh)? ?(?:nao|gi)\b|"
-              r"(?:trien khai|thuc hien|cu the hoa) (?:quyet dinh|nghi quyet|chi thi|van ban) (?:nao|gi|so may)|"
+              r"(?:trien khai|thuc hien|cu the hoa) (?:theo )?(?:quyet dinh|nghi quyet|chi thi|van ban|ke hoach) (?:nao|gi|so may)\b|"
               r"\bimplements? (?:which|what)|\bbased on\b|legal basis|\bits basis|"
               r"(?:which|what) (?:higher[- ]level )?(?:decisions?|documents?|resolutions?|directives?) "
               r"(?:does|do|did|is|are|it|they|each)\b"),
@@ -159,6 +159,7 @@ class Profile:
     which_plans: bool = False  # "which plans ...": one short line per plan
     registry: bool = False  # about tasks as data (filtered by time, agency or country)
     counts_tasks: bool = False  # a count of tasks or duties ("bao nhiêu nhiệm vụ"), not of people or money
+    counted: str = ""  # what a count asks the number of, folded as the plans write it ("nguoi", "nam")
     other_plans: tuple[str, ...] = ()  # plan numbers named ("60/KH-UBND") that no indexed plan has
     other_documents: tuple[str, ...] = ()  # document numbers named that are not a plan's own
     refers_back: bool = False  # a follow-up leaning on the earlier answer ("Phòng đó", "and that one?")
@@ -196,6 +197,30 @@ class Turn:
 def _slot_words(folded: str) -> set[str]:
     """The words of the question that the slot patterns read."""
     return {w for _, pattern in SLOTS for m in re.finditer(pattern, folded) for w in m.group(0).split()}
+
+
+# What an English count asks the number of, as the plans write it.
+_COUNTED_EN = {"people": "nguoi", "persons": "nguoi", "participants": "nguoi", "members": "thanh vien",
+               "years": "nam", "months": "thang", "weeks": "tuan", "days": "ngay", "times": "lan",
+               "delegations": "doan", "artists": "nghe si", "artisans": "nghe nhan", "performers": "dien vien",
+               "delegates": "dai bieu", "events": "su kien", "programs": "chuong trinh", "programmes": "chuong trinh",
+               "provinces": "tinh", "countries": "nuoc", "heritages": "di san", "sites": "di san", "booths": "gian hang"}
+_COUNT_ASKED = re.compile(r"(?:bao nhieu|\bmay|how many|so luong|number of)\s+(\w+(?:\s\w+)?)")
+
+
+def counted_noun(folded: str) -> str:
+    """The noun a count question counts: "bao nhiêu người" -> "nguoi", "how many years" -> "nam"."""
+    m = _COUNT_ASKED.search(folded)
+    if not m:
+        return ""
+    words = m.group(1).split()
+    if words[0] in _COUNTED_EN:
+        return _COUNTED_EN[words[0]]
+    return " ".join(words[:2]) if " ".join(words[:2]) in _TWO_WORD_NOUNS else words[0]
+
+
+_TWO_WORD_NOUNS = frozenset("nghe si|nghe nhan|dai bieu|su kien|chuong trinh|hoat dong|nhiem vu|thanh vien|gian hang|"
+                            "tiet muc|hoc vien|di san|danh nhan|quoc gia|dia phuong|dien vien|an pham|co quan|don vi".split("|"))
 
 
 def _section_named(folded: str) -> tuple[str, ...]:
@@ -287,6 +312,7 @@ class Profiler:
             which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and plans),
             registry=registry, counts_tasks=counts_tasks, other_documents=others,
             day=slot == "time" and bool(_DAY_ASKED.search(folded)),
+            counted=counted_noun(folded) if slot == "count" else "",
             other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
             refers_back=bool(_REFERS_BACK.search(fold(question)) if fold(question) == question.lower()
                              else _REFERS_BACK_MARKED.search(question.lower())))

@@ -27,7 +27,7 @@ ADMINISTRATIVE = {
     "dnnd": "đối ngoại nhân dân", "kh": "kế hoạch", "qd": "quyết định", "ttg": "Thủ tướng",
     "tw": "trung ương", "nd": "nội dung", "ktxh": "kinh tế - xã hội", "nvnonn": "người Việt Nam ở nước ngoài",
     "ngan sach": "ngân sách", "hnqt": "hội nhập quốc tế", "cq": "cơ quan", "dv": "đơn vị", "vn": "Việt Nam",
-    "pl": "phụ lục",
+    "pl": "phụ lục", "vh": "văn hóa",
 }
 # Chat spellings of everyday words, read only as typed in lower case ("Ko Nhéc" is a place).
 CHAT = {"ko": "không", "kg": "không", "hok": "không", "dc": "được", "đc": "được", "ntn": "như thế nào",
@@ -36,7 +36,7 @@ SMALL_WORDS = frozenset("và các của cho với về".split())
 ADMIN_LEVELS = frozenset("tinh huyen thanh pho thi xa quan".split())
 # Question words beside QUESTION_WORDS that only point back into the conversation or soften the tone.
 FILLER = frozenset("đó này kia còn nữa vậy thế cái nhé nha ạ ơi hả hở à vay the con nua do nay kia nhi a "
-                   "ha roi bên ben sao what about how giúp giùm dùm giup gium dum pls plz".split())
+                   "ha roi bên ben sao như nhu what about how giúp giùm dùm giup gium dum pls plz".split())
 ENGLISH_STOP = frozenset(
     "the of and in to for which what who whom whose when where why how is are was were be been does do did "
     "has have had will would should can could must may might a an that this these those their its it they "
@@ -429,22 +429,32 @@ def time_asked(question: str) -> TimeAsked | None:
     year = next((int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", folded)), None)
     if re.search(r"thuong xuyen|\bongoing\b|on an ongoing basis|year-round|all year round|\bregularly\b", folded):
         return TimeAsked(frozenset(), year, REGULARLY)
-    m = re.search(r"\b(?:quy|q)\s*(iv|iii|ii|i|[1-4])\b(?:\s*/\s*(20\d\d))?", folded) or \
-        re.search(r"\b(first|1st|second|2nd|third|3rd|fourth|4th) quarter\b", folded)
-    if m:
-        token = m.group(1)
+    # Every quarter and month named counts: "tháng 4 và tháng 6", "t4-t6", "Q2, Q3", "April and June".
+    months: set[int] = set()
+    labels: list[str] = []
+    for m in re.finditer(r"\b(?:(?:quy|q)\s*(iv|iii|ii|i|[1-4])|(first|1st|second|2nd|third|3rd|fourth|4th) quarter)\b", folded):
+        token = m.group(1) or m.group(2)
         n = _ROMAN.get(token) or _ENGLISH_ORDINAL.get(token) or int(token)
-        months = frozenset(range(3 * n - 2, 3 * n + 1))
-        return TimeAsked(months, year, f"Quý {'I' * n if n < 4 else 'IV'}")
-    m = re.search(r"\b(?:thang|t)\s*(\d{1,2})\b(?!\s*(?:nam|năm)\b)", folded)
-    if m and 1 <= int(m.group(1)) <= 12:
-        return TimeAsked(frozenset({int(m.group(1))}), year, f"Tháng {int(m.group(1))}")
+        months |= set(range(3 * n - 2, 3 * n + 1))
+        labels.append(f"Quý {'I' * n if n < 4 else 'IV'}")
+    for m in re.finditer(r"\b(?:thang|t)\s*(\d{1,2})\b(?!\s*(?:nam|năm)\b)"
+                         r"(?:\s*(-|den|toi|to|va|and|,)\s*(?:thang|t)?\s*(\d{1,2})\b(?!\s*(?:nam|năm)\b|/\d{1,2}/))?", folded):
+        first, last = int(m.group(1)), int(m.group(3) or m.group(1))
+        if not 1 <= first <= 12 or not 1 <= last <= 12:
+            continue
+        named = range(first, last + 1) if m.group(2) in ("-", "den", "toi", "to") and first < last else {first, last}
+        months |= set(named)
+        labels += [f"Tháng {n}" for n in sorted(set(named))]
     # A month's name or its short form, as a whole word: "decision" is no December.
-    m = re.search(r"\b(" + "|".join(_MONTHS_EN) + r")(?:" + "|".join(n[3:] for n in _MONTH_NAMES_EN if n[3:])
-                  + r"|t)?\b\.?", folded)
-    if m and not (m.group(1) == "may" and not re.search(r"\bmay\s+(20\d\d|\d{1,2}\b)|\bin may\b", folded)):
+    for m in re.finditer(r"\b(" + "|".join(_MONTHS_EN) + r")(?:" + "|".join(n[3:] for n in _MONTH_NAMES_EN if n[3:])
+                         + r"|t)?\b\.?", folded):
+        if m.group(1) == "may" and not re.search(r"\bmay\s+(20\d\d|\d{1,2}\b)|\bin may\b", folded):
+            continue
         month = _MONTHS_EN.index(m.group(1)) + 1
-        return TimeAsked(frozenset({month}), year, f"Tháng {month}")
+        months.add(month)
+        labels.append(f"Tháng {month}")
+    if months:
+        return TimeAsked(frozenset(months), year, ", ".join(dict.fromkeys(labels)))
     return None
 
 

@@ -449,3 +449,15 @@ def test_a_district_plan_and_its_provinces_plan_compared_each_give_the_part_aske
     assert {c.document.split(".")[0][:8] for c in answer.citations} == {"kon-tum-", "kon-ray-"}
     assert answer.text.count("Tôn vinh, nâng tầm văn hóa Việt Nam") == 2
     _check_citations(answer)
+
+
+def test_a_plans_date_and_basis_asked_together_are_both_given(sample_assistant):
+    answer = sample_assistant.ask("kh 94 ha noi ban hanh ngay nao, can cu nhung van ban gi")
+    assert "25 tháng 3 năm 2022" in answer.text and "5406/BTTTT-TTĐN" in answer.text
+    _check_citations(answer)
+
+
+def test_a_count_of_people_is_not_answered_by_a_number_of_years(sample_assistant):
+    answer = sample_assistant.ask("doan di so ket 3 nam thoa thuan voi hoi huu nghi se kong gom bao nhieu nguoi?")
+    assert answer.abstained
+    assert not sample_assistant.ask("dak lak, the sweden anniversary - how many years?").abstained

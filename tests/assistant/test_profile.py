@@ -34,6 +34,10 @@ def test_a_long_initialism_with_one_letter_mistyped_is_still_read(profiler):
     ("quy 3 co viec gi?", {7, 8, 9}, None),
     ("What is due in October 2024 in the Dak Lak plan?", {10}, 2024),
     ("t10 co hoat dong gi", {10}, None),
+    ("dak lak thang 4 va thang 6/2024 co hd gi", {4, 6}, 2024),
+    ("t4-t6 co gi", {4, 5, 6}, None),
+    ("what happens in april and june", {4, 6}, None),
+    ("q2 va q3 co gi", {4, 5, 6, 7, 8, 9}, None),
 ])
 def test_months_and_quarters_asked(question, months, year):
     asked = time_asked(question)
@@ -305,3 +309,13 @@ def test_words_asking_for_a_comparison_are_not_looked_for(wide_profiler):
 def test_chat_spellings_are_read_only_in_lower_case(wide_profiler):
     assert "ko" not in wide_profiler.run("kh dak lak co hoat dong voi nhat ban ko", "vi").terms
     assert "ko" in wide_profiler.run("Hoạt động với huyện Ko Nhéc do ai chủ trì?", "vi").terms
+
+
+def test_a_count_knows_what_it_counts(wide_profiler):
+    assert wide_profiler.run("doan di se kong gom bao nhieu nguoi?", "vi").counted == "nguoi"
+    assert wide_profiler.run("the sweden anniversary - how many years?", "en").counted == "nam"
+
+
+def test_the_plan_a_district_plan_implements_is_its_basis(wide_profiler):
+    assert wide_profiler.run("kh huyen kon ray thuc hien theo kh nao cua tinh", "vi").slot == "basis"
+    assert wide_profiler.run("tom tat phan to chuc thuc hien kh gia lai, moi noi lam gi", "vi").slot != "basis"
