@@ -208,6 +208,11 @@ _COUNTED_EN = {"people": "nguoi", "persons": "nguoi", "participants": "nguoi", "
 _COUNT_ASKED = re.compile(r"(?:bao nhieu|\bmay|how many|so luong|number of)\s+(\w+(?:\s\w+)?)")
 
 
+def _own_subject(profile: Profile, about: list[str]) -> bool:
+    """A follow-up with words of its own to look for beyond what it points back with."""
+    return bool(about) and not (profile.refers_back and len(about) < 2)
+
+
 def counted_noun(folded: str) -> str:
     """The noun a count question counts: "bao nhiêu người" -> "nguoi", "how many years" -> "nam"."""
     m = _COUNT_ASKED.search(folded)
@@ -349,7 +354,8 @@ class Profiler:
         return replace(
             profile,
             searched=f"{earlier} {profile.searched}",
-            slot=profile.slot or (before.slot if profile.refers_back or not profile.terms or elsewhere else None),
+            # "vậy mục đích của kh đó là gì?" points back to the plan, and asks of it what its own words say.
+            slot=profile.slot or (before.slot if not _own_subject(profile, about) or elsewhere else None),
             plans=profile.plans or before.plans or (previous.plans if profile.refers_back else ()),
             numbered=profile.numbered or (not profile.plans and before.numbered),
             sides=profile.sides if profile.plans else before.sides,

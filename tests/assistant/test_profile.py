@@ -319,3 +319,11 @@ def test_a_count_knows_what_it_counts(wide_profiler):
 def test_the_plan_a_district_plan_implements_is_its_basis(wide_profiler):
     assert wide_profiler.run("kh huyen kon ray thuc hien theo kh nao cua tinh", "vi").slot == "basis"
     assert wide_profiler.run("tom tat phan to chuc thuc hien kh gia lai, moi noi lam gi", "vi").slot != "basis"
+
+
+def test_a_follow_up_pointing_back_to_the_plan_asks_what_its_own_words_say(wide_profiler):
+    first = wide_profiler.run("kh 275 tuyen quang noi ve cai gi?", "vi")
+    turn = Turn(first.question, first, plans=first.plans)
+    profile = wide_profiler.run("vay muc dich cua kh do la gi", "vi", turn)
+    assert first.slot == "title" and profile.slot is None and profile.plans == first.plans
+    assert wide_profiler.run("thế còn cái đó?", "vi", turn).slot == "title"
