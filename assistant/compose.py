@@ -35,6 +35,7 @@ MAX_SHORT_ROWS = 4  # in an answer to a question that asked for one thing
 TAIL_SHARE = 0.4  # of a task's title cut in its middle, kept from its end
 MIN_ROW = 90  # of what a task is, below which a row's fields give way to it
 ROW_FIELDS = ("both", "one", "none")  # a row's fields, from all to none
+NAMES_ROOM = 160  # of an outline, kept for the names its cut lines leave out
 DOCUMENT_LINE = 130  # about what a plan's number, date and horizon take in a line
 MIN_REFERENCE = 60  # room for the document a plan implements, below which the line goes without it
 _ABOUT = re.compile(r"\s(?:về|phê duyệt|ban hành|triển khai|hướng dẫn|quy định)\s")
@@ -245,10 +246,12 @@ class Composer:
         return text.replace("[0]", markers)
 
     def outline(self, plan: Plan, part: Clause, items: list[Clause], chunks: list[Chunk], budget: int,
-                opening: list[Unit] | None = None, headings: bool = False) -> str:
+                opening: list[Unit] | None = None, headings: bool = False, names: frozenset[str] = frozenset()) -> str:
         """A part of the plan (or the whole plan: its title, what it implements (`opening`), its parts) as
         its items, a line each, the room that short lines leave going to the long ones; a part with no
-        items, its text. `headings`: each item by its heading alone (the agencies a part assigns duties to)."""
+        items, its text. `headings`: each item by its heading alone (the agencies a part assigns duties to).
+        `names`: the places, partners and heritage the plans name: those the part names and its cut lines
+        leave out are listed after them (a summary says with whom and where)."""
         def chunk_of(clause: Clause) -> Chunk | None:
             return smallest_holding(chunks, clause.label)
         name = self.plan_name(plan)
@@ -274,6 +277,8 @@ class Composer:
             names = [(item.text.split("\n", 1)[0].split(":", 1)[0].strip(), chunk) for item, chunk in cited
                      if item.kind != "body"]
             return "\n".join([head, *(f"- {name} [{self.cite(chunk)}]" for name, chunk in names)])
+        named = _names_in(plan, cited, names)
+        budget -= min(NAMES_ROOM, sum(len(n) + 6 for n, _ in named)) if named else 0
         whole = [len(_item_line(plan, item, MAX_LONG_ANSWER * 4)) for item, _ in cited]
         # An outline far shorter than its room says what its bare labels ("1. Mục đích") label.
         expand = sum(whole) + len(head) < SPARE_ROOM * budget
@@ -284,6 +289,19 @@ class Composer:
         rooms = [MAX_LONG_ANSWER * 4 if share >= size else share for share, size in zip(shares, whole)]
         lines = [f"- {_item_line(plan, item, room, expand)} [{self.cite(chunk)}]"
                  for (item, chunk), room in zip(cited, rooms)]
+        written = fold("\n".join(lines))
+        left = [(name, chunk) for name, chunk in named if fold(name) not in written]
+        if left:
+            room = budget + NAMES_ROOM - sum(len(x) + 1 for x in [head, *lines])
+            shown: dict[int, list[str]] = {}
+            for name, chunk in left:
+                n = self.cite(chunk)
+                if sum(len(x) + 2 for ns in shown.values() for x in ns) + len(name) + 6 * (len(shown) + 1) > room - 20:
+                    break
+                shown.setdefault(n, []).append(name)
+            if shown:
+                listed = "; ".join(f"{', '.join(ns)} [{n}]" for n, ns in shown.items())
+                lines.append("- " + self.t["outline_names"].format(names=listed))
         return "\n".join([head, *lines])
 
     def agency_tasks(self, plan: Plan, led: list[tuple[Task, Chunk]], budget: int, line: bool = False) -> str:
@@ -494,6 +512,19 @@ def _by_group(matches: list[TaskMatch], template: str) -> str:
 def place_of(plan: Plan) -> str:
     """The district or province a plan is for, as it writes it."""
     return plan.metadata.district or plan.metadata.province or plan.key
+
+
+def _names_in(plan: Plan, cited: list[tuple[Clause, Chunk]], names: frozenset[str]) -> list[tuple[str, Chunk]]:
+    """The names (`names`) each item or what is under it writes, in the plan's order, each with the item's
+    chunk; the plan's own province and district aside."""
+    own = {fold(n) for n in (plan.metadata.province, plan.metadata.district) if n}
+    found: dict[str, Chunk] = {}
+    for item, chunk in cited:
+        text = " ".join([item.text, *(c.text for c in plan.under(item.path))]) if item.kind != "body" else item.text
+        for name in sorted((n for n in names if n in text), key=text.index):
+            if fold(name) not in own:
+                found.setdefault(name, chunk)
+    return list(found.items())
 
 
 def _item_line(plan: Plan, item: Clause, room: int, expand: bool = False) -> str:

@@ -20,7 +20,7 @@ from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, SLOT_PATTERNS, Profile, Profiler, Turn
 from assistant.registry import Registry, TaskMatch, close_to_best, country_in, role_asked
 from assistant.vocabulary import (CITED_NUMBER, DOCUMENT_KINDS, LAYOUT_WORDS, AgencyNames, content_words, fold, folded_words,
-                                  foreign_names,
+                                  foreign_names, proper_names,
                                   is_heading, is_instruction, mentions, plays, provinces_named, wordset)
 from index.chunks import Chunk, chunk_plan, holding, metadata_chunk
 from index.glossary import Glossary, glossary
@@ -62,6 +62,7 @@ class _Vocabulary:
     profiler: Profiler
     places: frozenset[str]  # folded province and district names of the plans
     foreign_names: dict[str, str]  # folded -> as written: the foreign names the plans write ("Attapeu")
+    names: frozenset[str]  # places, partners and heritage the plans name ("Suwon", "Yên Tử")
 
 
 class OfflineAnswerer:
@@ -83,7 +84,8 @@ class OfflineAnswerer:
     def _build_vocabulary(self, plans: tuple[Plan, ...]) -> _Vocabulary:
         agencies = AgencyNames(plans)
         places = frozenset(fold(n) for p in plans for n in (p.metadata.province, p.metadata.district) if n)
-        return _Vocabulary(agencies, Profiler(plans, agencies, self.glossary), places, foreign_names(plans))
+        return _Vocabulary(agencies, Profiler(plans, agencies, self.glossary), places, foreign_names(plans),
+                           proper_names(plans))
 
     def profile(self, question: str, language: str, previous: Turn | None = None) -> Profile:
         return self.vocabulary().profiler.run(question, language, previous)
@@ -589,7 +591,7 @@ class OfflineAnswerer:
                        whole=any(not clause.path for _, clause in found))
         lines = compose.shared([partial(compose.outline, plan, clause, _items(plan, clause), self.chunks(plan.key),
                                         opening=self._opening_citations(plan) if not clause.path else None,
-                                        headings=who)
+                                        headings=who, names=self.vocabulary().names)
                                 for plan, clause in found], budget - 10 * len(found))
         return compose.listing("", lines, budget) if len(lines) > 1 else compose.single(lines, budget)
 

@@ -502,6 +502,61 @@ def foreign_names(plans: tuple[Plan, ...]) -> dict[str, str]:
     return {w: name for w, name in written.items() if w not in lower}
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+MAX_NAME_WORDS = 4
+
+
+def name_runs(text: str) -> list[tuple[str, str]]:
+    """Runs of capitalised words inside a sentence ("Kon Hà Nừng", "Suwon"), each with the word right after
+    it: a sentence's or line's first word, a heading in capitals and a document number ("KH-UBND") are not
+    read as names."""
+    runs = []
+    for line in text.split("\n"):
+        run: list[re.Match] = []
+        for m in [*_WORD.finditer(line), None]:
+            word = m.group(0) if m else ""
+            capital = word[:1].isupper() and "-" not in word
+            joined = run and capital and len(run) < MAX_NAME_WORDS and not line[run[-1].end():m.start()].strip()
+            if joined:
+                run.append(m)
+                continue
+            if run:
+                before = line[:run[0].start()].rstrip()
+                first = not before or before[-1] in ".:;!?-–+•*(\"“" or re.fullmatch(r"[\w.]{1,5}[.)]", before.split()[-1])
+                name = line[run[0].start():run[-1].end()]
+                if not first and len(name) >= 3 and not (name.isupper() and " " in name):
+                    runs.append((name, word if m is not None and not line[run[-1].end():m.start()].strip() else ""))
+            run = [m] if capital else []
+    return runs
+
+
+def proper_names(plans: tuple[Plan, ...]) -> frozenset[str]:
+    """The names of places, partners, heritage and people the plans write ("Suwon", "Kon Hà Nừng", "Yên
+    Tử"): runs of capitalised words never written in lower case, that begin no agency's name and that
+    most plans do not write ("Việt Nam")."""
+    text = "\n".join(c.text for p in plans for c in p.clauses)
+    seen: dict[str, set[str]] = {}
+    cut: set[str] = set()
+    for plan in plans:
+        for clause in plan.clauses:
+            for name, after in name_runs(clause.text):
+                seen.setdefault(name, set()).add(plan.key)
+                # "Bộ Khoa" of "Bộ Khoa học": its last word begins a word the plans write in lower case.
+                if after and f"{name.split()[-1].lower()} {after}" in text:
+                    cut.add(name)
+
+    def written_as_name(name: str) -> bool:
+        one = " " not in name
+        # One capitalised syllable begins a sentence's words often enough; an initialism ("HĐND") is shorthand.
+        if one and (_syllable(fold(name).lower()) if not name.isupper() else len(re.findall(r"[aeiouy]+", fold(name).lower())) < 2):
+            return False
+        return name not in cut \
+            and not re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", text)  # "Nhân dân": "nhân dân"
+    return frozenset(name for name, keys in seen.items()
+                     if not AGENCY_START.match(name) and fold(name) != "viet nam"
+                     and 2 * len(keys) <= max(len(plans), 2) and written_as_name(name))
+
+
 def without_provinces(text: str) -> str:
     """The text with the names of Việt Nam's provinces blanked ("Lào Cai", "Lao Cai"): a country's name
     inside one is not the country."""

@@ -461,3 +461,10 @@ def test_a_count_of_people_is_not_answered_by_a_number_of_years(sample_assistant
     answer = sample_assistant.ask("doan di so ket 3 nam thoa thuan voi hoi huu nghi se kong gom bao nhieu nguoi?")
     assert answer.abstained
     assert not sample_assistant.ask("dak lak, the sweden anniversary - how many years?").abstained
+
+
+def test_a_summary_names_the_partners_its_cut_lines_leave_out(sample_assistant):
+    answer = sample_assistant.ask("tom tat nhiem vu svhttdl hai duong")
+    assert all(name in answer.text for name in ("Suwon", "Kagoshima", "Viêng Chăn"))
+    assert len(answer.text) <= 1500
+    _check_citations(answer)

@@ -327,3 +327,11 @@ def test_a_follow_up_pointing_back_to_the_plan_asks_what_its_own_words_say(wide_
     profile = wide_profiler.run("vay muc dich cua kh do la gi", "vi", turn)
     assert first.slot == "title" and profile.slot is None and profile.plans == first.plans
     assert wide_profiler.run("thế còn cái đó?", "vi", turn).slot == "title"
+
+
+def test_the_names_the_plans_write_are_read_from_them(all_plans):
+    from assistant.vocabulary import proper_names
+    names = proper_names(all_plans)
+    assert {"Suwon", "Kagoshima", "Viêng Chăn", "Kon Hà Nừng", "Yên Tử", "UNESCO", "Mondulkiri"} <= names
+    # Words also written in lower case, the start of an agency's name, an initialism, the home country: not names.
+    assert not {"Nhân dân", "Bộ Khoa", "Sở Văn", "HĐND", "UBND", "Việt Nam"} & names
