@@ -47,8 +47,11 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 class Composer:
-    def __init__(self, templates: dict, retrieval: Retrieval, terms: Glossary, plans: PlanStore, question: str):
+    def __init__(self, templates: dict, retrieval: Retrieval, terms: Glossary, plans: PlanStore, question: str,
+                 names: frozenset[str] = frozenset()):
+        """`names`: the places, partners and heritage the plans name ("Suwon"), which a cut line keeps."""
         self.t = templates
+        self.names = names
         self.plans = plans
         self.retrieval = retrieval
         self.lang = retrieval.language
@@ -227,7 +230,7 @@ class Composer:
             tail = self.t["row_tail"].format(lead=self.name(task.lead) or "—", n=n,
                                              field=self.t[f"label_{field}"], value=self.name(value))
         where = f"({place_of(match.plan)}) " if several else ""
-        return f"- {where}{clip_middle(task.content, room) if room else ''}{tail}"
+        return f"- {where}{clip_middle(task.content, room, self.names) if room else ''}{tail}"
 
     def agency_duties(self, plan: Plan, agency: str, units: list[Unit], budget: int, line: bool = False,
                       none_other: bool = False) -> str:
@@ -246,12 +249,12 @@ class Composer:
         return text.replace("[0]", markers)
 
     def outline(self, plan: Plan, part: Clause, items: list[Clause], chunks: list[Chunk], budget: int,
-                opening: list[Unit] | None = None, headings: bool = False, names: frozenset[str] = frozenset()) -> str:
+                opening: list[Unit] | None = None, headings: bool = False) -> str:
         """A part of the plan (or the whole plan: its title, what it implements (`opening`), its parts) as
         its items, a line each, the room that short lines leave going to the long ones; a part with no
         items, its text. `headings`: each item by its heading alone (the agencies a part assigns duties to).
-        `names`: the places, partners and heritage the plans name: those the part names and its cut lines
-        leave out are listed after them (a summary says with whom and where)."""
+        The names the part writes (`self.names`) that its cut lines leave out are listed after them (a
+        summary says with whom and where)."""
         def chunk_of(clause: Clause) -> Chunk | None:
             return smallest_holding(chunks, clause.label)
         name = self.plan_name(plan)
@@ -277,7 +280,7 @@ class Composer:
             names = [(item.text.split("\n", 1)[0].split(":", 1)[0].strip(), chunk) for item, chunk in cited
                      if item.kind != "body"]
             return "\n".join([head, *(f"- {name} [{self.cite(chunk)}]" for name, chunk in names)])
-        named = _names_in(plan, cited, names)
+        named = _names_in(plan, cited, self.names)
         budget -= min(NAMES_ROOM, sum(len(n) + 6 for n, _ in named)) if named else 0
         whole = [len(_item_line(plan, item, MAX_LONG_ANSWER * 4)) for item, _ in cited]
         # An outline far shorter than its room says what its bare labels ("1. Mục đích") label.
@@ -605,16 +608,26 @@ def _date_words(iso: str) -> str:
     return f"ngày {day} tháng {month} năm {year}"
 
 
-def clip_middle(text: str, limit: int) -> str:
+def clip_middle(text: str, limit: int, names: frozenset[str] = frozenset()) -> str:
     """A task's title cut in its middle: its start says what is done, its end often where or with whom
-    ("… tại một số tỉnh Tây Nguyên và tại Myanmar")."""
+    ("… tại một số tỉnh Tây Nguyên và tại Myanmar"); a name (`names`) the middle holds is kept in place of
+    as much of the end ("… huyện Ko Nhéc, tỉnh Mondulkiri …")."""
     text = " ".join(text.split())
     if len(text) <= limit or limit < MIN_CUT:
         return clip(text, limit)
     tail_room = int(limit * TAIL_SHARE)
     tail = text[len(text) - tail_room:]
     tail = tail[tail.find(" ") + 1:] if " " in tail else tail
-    return f"{clip(text, limit - len(tail) - 2).removesuffix(' …')} … {tail}"
+    head_room = limit - len(tail) - 2
+    middle = text[head_room:len(text) - len(tail)]
+    at = min((middle.find(n) for n in names if n in middle), default=-1)
+    if at >= 0:
+        start = text.rfind(" ", 0, head_room + at) + 1  # from the word before the name ("huyện Ko Nhéc")
+        start = text.rfind(" ", 0, start - 1) + 1 if start > head_room else start
+        if start > head_room // 2:
+            kept = clip(text[start:], tail_room).removesuffix(" …")
+            return f"{clip(text, limit - len(kept) - 4).removesuffix(' …')} … {kept} …"
+    return f"{clip(text, head_room).removesuffix(' …')} … {tail}"
 
 
 def clip(text: str, limit: int) -> str:

@@ -125,7 +125,8 @@ class OfflineAnswerer:
     def run(self, question: str, retrieval: Retrieval, profile: Profile | None = None,
             previous: Turn | None = None) -> Answer:
         profile = profile or self.profile(question, retrieval.language, previous)
-        compose = Composer(self.templates[retrieval.language], retrieval, self.glossary, self.plans, question)
+        compose = Composer(self.templates[retrieval.language], retrieval, self.glossary, self.plans, question,
+                           self.vocabulary().names)
         compose.turn.profile = profile
         # For "who?", a unit among an agency's duties, or in a task row, holds the value asked.
         evidence = Evidence(profile, self.weights(), valued=self._in_charge if profile.asks_who else None)
@@ -591,7 +592,7 @@ class OfflineAnswerer:
                        whole=any(not clause.path for _, clause in found))
         lines = compose.shared([partial(compose.outline, plan, clause, _items(plan, clause), self.chunks(plan.key),
                                         opening=self._opening_citations(plan) if not clause.path else None,
-                                        headings=who, names=self.vocabulary().names)
+                                        headings=who)
                                 for plan, clause in found], budget - 10 * len(found))
         return compose.listing("", lines, budget) if len(lines) > 1 else compose.single(lines, budget)
 

@@ -286,6 +286,14 @@ def test_a_title_cut_in_its_middle_keeps_where_it_happens():
     assert len(cut) <= 110 and cut.startswith("Tổ chức đoàn cán bộ") and cut.endswith("tại Myanmar.") and " … " in cut
 
 
+def test_a_title_cut_in_its_middle_keeps_a_name_it_holds_there():
+    title = ("Lồng ghép giao lưu văn hóa trong triển khai các hoạt động hợp tác với huyện Ko Nhéc, tỉnh Mondulkiri, "
+             "Vương quốc Campuchia và các địa phương có quan hệ hợp tác, hữu nghị truyền thống với tỉnh")
+    cut = clip_middle(title, 110, frozenset({"Ko Nhéc", "Mondulkiri"}))
+    assert len(cut) <= 110 and cut.startswith("Lồng ghép giao lưu") and "Ko Nhéc" in cut
+    assert "Ko Nhéc" not in clip_middle(title, 110)  # without the names, the middle goes
+
+
 def test_every_row_of_a_long_list_is_shown_or_counted(sample_assistant):
     answer = sample_assistant.ask("nhom III doi ngoai nhan dan trong phu luc dak lak co may hoat dong, ke ra")
     rows = [line for line in answer.text.split("\n") if line.startswith("- ")]
