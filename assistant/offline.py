@@ -187,6 +187,10 @@ class OfflineAnswerer:
             answer = self._no_cost(profile, scope, retrieval, evidence, registry, compose, items)
             if answer is not None:
                 return answer
+        if profile.runs_plan and profile.slot in ("lead", None) and not profile.time and not profile.countries:
+            answer = self._in_charge_of_plan(profile, scope, retrieval, compose)
+            if answer is not None:
+                return answer
         if profile.slot in ("lead", "cooperating", "time", "funding"):
             followed = self._followed_tasks(profile, previous, evidence, registry)
             if followed:
@@ -497,6 +501,37 @@ class OfflineAnswerer:
             matches = [m for m in registry.best(profile, plans, evidence, cited) if any(c.holds(m.task.section) for c in cited)]
         return [m for m in matches if getattr(m.task, profile.slot, None) or profile.slot == "lead"]
 
+    def _in_charge_of_plan(self, profile: Profile, scope: list[Plan], retrieval: Retrieval,
+                           compose: Composer) -> Answer | None:
+        """"Who runs the plan?": in each plan, the agency whose duties are to lead, follow up and report on the
+        plan as a whole ("Chủ trì ... triển khai thực hiện Kế hoạch; theo dõi, đôn đốc, tổng hợp ... báo cáo")."""
+        if len(scope) > SCAN_PLANS:
+            return None
+        # Asked of no plan: the plans retrieval ranked first answer first.
+        ranked = list(dict.fromkeys(i.chunk.plan for i in retrieval.items))
+        plans = sorted(scope, key=lambda p: ranked.index(p.key) if p.key in ranked else len(ranked))
+        chosen = []
+        for plan in plans:
+            if len(chosen) == MAX_UNNAMED_PLANS:
+                break
+            duties: dict[str, list[Unit]] = {}
+            for unit in self.units(plan.key):
+                if (agency := self._duty_of(unit)) and not _AGENCY_FIELD.match(unit.text):
+                    duties.setdefault(agency, []).append(unit)
+            marks = {agency: len({m.lower() for u in units for m in _OVERSEES.findall(u.text)})
+                     for agency, units in duties.items()}
+            best = max(marks, key=marks.get, default=None)
+            if best is None or marks[best] < MIN_OVERSIGHT or sum(v == marks[best] for v in marks.values()) > 1:
+                continue
+            chosen.append(max(duties[best], key=lambda u: len(set(m.lower() for m in _OVERSEES.findall(u.text)))))
+        if not chosen:
+            return None
+        if len(chosen) == 1:
+            unit = chosen[0]
+            return compose.single([compose.quote(self.plans.get(unit.chunk.plan), unit, MAX_ANSWER,
+                                                 agency=self._duty_of(unit))], MAX_ANSWER)
+        return self._per_plan(profile, chosen, compose, lambda t: len(_OVERSEES.findall(t)), brief=False, who=True)
+
     def _no_cost(self, profile: Profile, scope: list[Plan], retrieval: Retrieval, evidence: Evidence,
                  registry: Registry, compose: Composer, items: list[Chunk]) -> Answer | None:
         """"How much does it cost?" is answered by tasks whose funding says they cost nothing."""
@@ -727,6 +762,9 @@ class OfflineAnswerer:
 
 
 _DUTIES_COUNTED = r"(?:bao nhieu|\bmay|how many|so luong) (?:nhiem vu|viec|cong viec|tasks?|duties|items?|noi dung)"
+# What an agency in charge of the whole plan is given: to follow it up, urge, sum up and report on it.
+_OVERSEES = re.compile(r"theo dõi|đôn đốc|tổng hợp|kiểm tra|giám sát|đầu mối|thường trực|báo cáo|hướng dẫn", re.I)
+MIN_OVERSIGHT = 3  # of those, that an agency's duties hold for it to be the one in charge of the plan
 _AGENCY_FIELD = re.compile(r"\W*(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện)\b", re.I)
 _ROLE = re.compile(r"chủ trì|phối hợp|đầu mối|trách nhiệm|thực hiện:|được giao|giao cho|tham mưu|theo dõi", re.I)
 # "kế hoạch ... năm 2025", "the 2025 plan": a plan of that year asked for ("kh 1908" is a plan's number).

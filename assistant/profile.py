@@ -117,6 +117,11 @@ _LIST = re.compile(r"nhung|cac|liet ke|nao|\blist|\ball\b|which|what|bao nhieu|h
                    r"\b(?:tasks|activities|events|programs|programmes|items|rows)\b")  # "tasks with Cambodia?"
 # "còn những danh hiệu ...", "and the budget for ...": a question that goes on from the one before.
 _CONTINUES = re.compile(r"\s*(?:(?:the|vay|thi)\s+)?(?:con|va|and|also|what about|how about)\b")
+# "Who runs the plan?": the agency in charge of the plan as a whole, not of one of its tasks.
+_RUNS_PLAN = re.compile(r"(?:chu tri|dau moi|thuong truc|\bleads?|\bruns?|in charge of|coordinat\w*|responsible for)\s+"
+                        r"(?:\w+\s+){0,3}?(?:(?:viec |to chuc )?(?:trien khai|thuc hien)(?: \w+){0,2}? (?:ke hoach|chien luoc)\b|"
+                        r"implementation\b|implementing (?:the|this|each) plan|the (?:whole )?plans?\b|the whole thing|overall)|"
+                        r"(?:co quan|don vi) (?:dau moi|thuong truc)|focal (?:point|agency)|lead agency (?:for|of) (?:the|this|each) plan")
 _REFERS_BACK = re.compile(r"\b(?:do|nay|kia|ay|tren|vua roi|that|this|those|these|it|they|them|same)\b")
 # Typed with diacritics, "do Sở Ngoại vụ chủ trì" (by) is not "đó" (that): the marked words are read instead.
 _REFERS_BACK_MARKED = re.compile(r"\b(?:đó|này|kia|ấy|trên|vừa rồi|that|this|those|these|it|they|them|same)\b")
@@ -160,6 +165,7 @@ class Profile:
     registry: bool = False  # about tasks as data (filtered by time, agency or country)
     counts_tasks: bool = False  # a count of tasks or duties ("bao nhiêu nhiệm vụ"), not of people or money
     counted: str = ""  # what a count asks the number of, folded as the plans write it ("nguoi", "nam")
+    runs_plan: bool = False  # who is in charge of the plan as a whole ("cơ quan đầu mối", "who runs the plan")
     other_plans: tuple[str, ...] = ()  # plan numbers named ("60/KH-UBND") that no indexed plan has
     other_documents: tuple[str, ...] = ()  # document numbers named that are not a plan's own
     refers_back: bool = False  # a follow-up leaning on the earlier answer ("Phòng đó", "and that one?")
@@ -318,6 +324,7 @@ class Profiler:
             registry=registry, counts_tasks=counts_tasks, other_documents=others,
             day=slot == "time" and bool(_DAY_ASKED.search(folded)),
             counted=counted_noun(folded) if slot == "count" else "",
+            runs_plan=bool(_RUNS_PLAN.search(folded)),
             other_plans=tuple(n for n in others if re.search(r"/KH\b", n, re.I)),
             refers_back=bool(_REFERS_BACK.search(fold(question)) if fold(question) == question.lower()
                              else _REFERS_BACK_MARKED.search(question.lower())))

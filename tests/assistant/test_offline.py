@@ -476,3 +476,10 @@ def test_a_summary_names_the_partners_its_cut_lines_leave_out(sample_assistant):
     assert all(name in answer.text for name in ("Suwon", "Kagoshima", "Viêng Chăn"))
     assert len(answer.text) <= 1500
     _check_citations(answer)
+
+
+def test_who_runs_the_plan_is_the_agency_told_to_follow_it_up_and_report_on_it(sample_assistant):
+    answer = sample_assistant.ask("compare who leads implementation in gia lai vs hai duong")
+    lines = {line.split(" (")[0]: line for line in answer.text.split("\n- ")}
+    assert "Sở Ngoại vụ" in lines["Gia Lai"] and "Sở Văn hóa, Thể thao và Du lịch" in lines["Hải Dương"]
+    _check_citations(answer)

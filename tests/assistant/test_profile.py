@@ -335,3 +335,14 @@ def test_the_names_the_plans_write_are_read_from_them(all_plans):
     assert {"Suwon", "Kagoshima", "Viêng Chăn", "Kon Hà Nừng", "Yên Tử", "UNESCO", "Mondulkiri"} <= names
     # Words also written in lower case, the start of an agency's name, an initialism, the home country: not names.
     assert not {"Nhân dân", "Bộ Khoa", "Sở Văn", "HĐND", "UBND", "Việt Nam"} & names
+
+
+@pytest.mark.parametrize("question, runs", [
+    ("hai duong co quan nao chu tri trien khai kh ngoai giao vh den 2030?", True),
+    ("Gia Lai vs Hai Duong: which department actually runs the plan in each?", True),
+    ("co quan dau moi cua ke hoach la ai", True),
+    ("ai chu tri hoat dong giao luu voi han quoc", False),
+    ("who leads the Yoga event", False),
+])
+def test_who_runs_the_whole_plan_is_told_from_who_leads_a_task(wide_profiler, question, runs):
+    assert wide_profiler.run(question, "vi").runs_plan is runs
