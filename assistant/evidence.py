@@ -42,7 +42,8 @@ _NAME_RUN = re.compile(r"\w+(?:\s+[A-ZĐÀ-Ỹ]\w*)*")  # a capitalised name fro
 # A day, not only a month or quarter: "ngày 15", "15/4/2024", "15-17/4".
 _DAY = re.compile(r"\bngày\s+\d{1,2}\b|\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}\b|\b\d{1,2}\s*(?:-|–|đến)\s*\d{1,2}\s*/\s*\d{1,2}\b",
                   re.I)
-VALUE_OF = {"amount": _MONEY, "count": _COUNT, "venue": _PLACE, "contact": _CONTACT, "person": _PERSON,
+_OUTCOME = re.compile(r"giải nhất|giải nhì|giải ba|đạt giải|đoạt giải|kết quả đạt được|đã tổ chức thành công|đã thu hút", re.I)
+VALUE_OF = {"outcome": _OUTCOME, "amount": _MONEY, "count": _COUNT, "venue": _PLACE, "contact": _CONTACT, "person": _PERSON,
             "time": _DATE, "sanction": _SANCTION}
 
 

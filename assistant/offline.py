@@ -31,6 +31,7 @@ from ingest import Clause, Plan, Task
 from ingest.records import PATH_SEPARATOR
 from ingest.normalize import HEADING_MARKER
 from ingest.structure import CLOSING, PREAMBLE
+from ingest.tasks import AGENCY_START
 
 _MORE = re.compile(r"\bnua\b|\bkhac\b|\bother\b|\belse\b|\bmore\b|\bcon gi\b|\bbesides\b")
 MAX_PLANS = 3  # plans given a line each when the question names none
@@ -273,6 +274,21 @@ class OfflineAnswerer:
                 return compose.abstain(nearby=best, reason="abstain_name_elsewhere", name=foreign[word],
                                        plans=", ".join(compose.plan_name(p) for p in scope),
                                        others=", ".join(compose.short_name(p) for p in others[:MAX_PLANS]))
+        # An agency the glossary knows ("Sở Công Thương", "Department of Industry and Trade") that the plans
+        # asked about never write: they give it nothing to do.
+        if len(scope) <= SCAN_PLANS and not profile.agencies:
+            asked = [e.vietnamese for e in self.glossary.in_english(profile.question) if e.kind == "agency"] \
+                if profile.language == "en" else \
+                [e.vietnamese for e in self.glossary.entries if e.kind == "agency"
+                 and re.search(rf"\b{re.escape(fold(e.vietnamese))}\b", profile.folded)]
+            written = " ".join(fold(c.text) for c in clauses) if asked else ""
+            # A name of a body and its field ("Sở Công Thương"), not a word such as "Báo" ("bao nhiêu").
+            unwritten = [a for a in asked if fold(a) not in written and AGENCY_START.match(a) and len(a.split()) >= 3]
+            if unwritten:
+                named = self._named_scope(profile, retrieval)
+                plans = ", ".join(compose.plan_name(p) for p in scope)
+                return compose.abstain(nearby=best, reason="abstain_agency" if named else "abstain_agency_any",
+                                       agency=compose.name(unwritten[0]), plans=plans[:1].upper() + plans[1:])
         if profile.agencies and profile.plans and len(scope) <= SCAN_PLANS:
             # The plans asked about never name the agency asked about: they give it nothing to do.
             places = self.vocabulary().agencies.places

@@ -53,6 +53,10 @@ SLOTS: tuple[tuple[str, str], ...] = (
     ("person", r"\bho ten|\bten (?:nguoi|ong|ba|cua giam doc|giam doc)|\bong nao|\bba nao|(?:giam doc|chu tich|truong ban) (?:la ai|ten)|"
                r"(?:giam doc|chu tich|truong phong|truong ban|lanh dao)\b.{0,60}?\bten (?:gi|la gi)\b|"
                r"who is the (?:director|head|chair|chairman|leader)|name of the (?:director|person|head|official)"),
+    # How an activity turned out: the plans say what is to be done, not who won or what came of it.
+    ("outcome", r"giai nhat|giai nhi|giai ba|dat giai|doat giai|ai thang|vo dich|\bwho won\b|\bwinners?\b|won (?:the|first)|"
+                r"ket qua (?:cua |ra sao|the nao|nhu the nao|cuoc thi|hoi thi|dat duoc)|results? of the (?:contest|competition|event|festival|trip|visit)|"
+                r"how did (?:it|the \w+) go|how (?:it|the \w+) went|turned out|outcome|thanh cong (?:khong|ko|chua)"),
     ("amount", r"bao nhieu (?:tien|ty|trieu|dong|kinh phi|ngan sach|von)|(?:tong|so|muc) (?:kinh phi|tien|chi|ngan sach)|"
                r"how much|\bvnd\b|\bty dong|trieu dong|\bamount|total (?:budget|cost|funding)|dollars|\busd\b|"
                r"tien thuong|prize money|gia tri"),
@@ -83,7 +87,7 @@ DOCUMENT_SLOTS = frozenset({"signer", "number", "issuer", "date", "horizon", "ti
 SHORT_SLOTS = frozenset({"lead", "cooperating", "time", "funding", "venue", "amount", "count", "person", "contact",
                          "signer", "number", "issuer", "date", "horizon"})
 # Slots whose value the plans rarely state: asked and not found in good evidence, the answer declines.
-DETAIL_SLOTS = frozenset({"contact", "person", "amount", "count", "venue", "sanction"})
+DETAIL_SLOTS = frozenset({"contact", "person", "amount", "count", "venue", "sanction", "outcome"})
 _LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|tat ca|toan bo|\bevery\b|\ball (?:the )?(?:tasks|activit|events)|"
                    r"muc dich|muc tieu|yeu cau|purpose|\baims?\b|goals?|objectives?|requirements?|tom tat|tong quan|"
                    r"summar|overview|noi dung|main (?:points|contents|tasks)|compare|so sanh|khac nhau|giong nhau|"

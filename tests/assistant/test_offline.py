@@ -483,3 +483,10 @@ def test_who_runs_the_plan_is_the_agency_told_to_follow_it_up_and_report_on_it(s
     lines = {line.split(" (")[0]: line for line in answer.text.split("\n- ")}
     assert "Sở Ngoại vụ" in lines["Gia Lai"] and "Sở Văn hóa, Thể thao và Du lịch" in lines["Hải Dương"]
     _check_citations(answer)
+
+
+def test_an_agency_the_plans_never_write_and_an_outcome_are_declined(sample_assistant):
+    answer = sample_assistant.ask("whats So Cong Thuong (dept of industry and trade) supposed to do in the hai duong plan?")
+    assert answer.abstained and "Sở Công Thương" in answer.text
+    assert sample_assistant.ask("ket qua cuoc thi hung bien viet han dak lak 2024, ai giai nhat?").abstained
+    assert not sample_assistant.ask("kh hanh dong ngvh ha tinh den nam 2020 so bao nhieu, nam nao").abstained

@@ -346,3 +346,12 @@ def test_the_names_the_plans_write_are_read_from_them(all_plans):
 ])
 def test_who_runs_the_whole_plan_is_told_from_who_leads_a_task(wide_profiler, question, runs):
     assert wide_profiler.run(question, "vi").runs_plan is runs
+
+
+@pytest.mark.parametrize("question, slot", [
+    ("ket qua cuoc thi hung bien viet han dak lak 2024, ai giai nhat?", "outcome"),
+    ("who won the japanese speech contest?", "outcome"),
+    ("results of the plan get reported to which office?", "lead"),  # reporting the results is a duty, not an outcome
+])
+def test_how_an_activity_turned_out_is_its_own_slot(wide_profiler, question, slot):
+    assert wide_profiler.run(question, "vi").slot == slot
