@@ -411,6 +411,8 @@ class OfflineAnswerer:
             return None
         # "What is due in Q3?": the month or quarter is the filter; each row says what, who leads and when.
         slot = None if profile.slot == "time" and profile.time else profile.slot
+        if profile.time and len(profile.time.months) > 3:  # months far apart ("tháng cụ thể"): each row says when
+            slot = "time"
         if slot == "count":  # "kinh phí mấy việc đó?": counted, each row with the field asked beside the count
             slot = next((a for a in profile.asks if a in ("lead", "cooperating", "time", "funding")), None)
         # "What does X lead?": X is said once, and each row says what and when.

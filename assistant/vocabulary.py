@@ -27,7 +27,7 @@ ADMINISTRATIVE = {
     "dnnd": "đối ngoại nhân dân", "kh": "kế hoạch", "qd": "quyết định", "ttg": "Thủ tướng",
     "tw": "trung ương", "nd": "nội dung", "ktxh": "kinh tế - xã hội", "nvnonn": "người Việt Nam ở nước ngoài",
     "ngan sach": "ngân sách", "hnqt": "hội nhập quốc tế", "cq": "cơ quan", "dv": "đơn vị", "vn": "Việt Nam",
-    "pl": "phụ lục", "vh": "văn hóa",
+    "pl": "phụ lục", "vh": "văn hóa", "vb": "văn bản",
 }
 # Chat spellings of everyday words, read only as typed in lower case ("Ko Nhéc" is a place).
 CHAT = {"ko": "không", "kg": "không", "hok": "không", "dc": "được", "đc": "được", "ntn": "như thế nào",
@@ -414,6 +414,7 @@ def funding_source(folded_question: str) -> str | None:
 
 # -- when a question is about ---------------------------------------------------------------------
 REGULARLY = "Thường xuyên"  # a task's time cell for work done all year round
+SPECIFIC_MONTH = "tháng cụ thể"  # asked for the tasks given a month or quarter
 @dataclass(frozen=True)
 class TimeAsked:
     """The months a question asks about (1-12), with the year when it names one."""
@@ -429,6 +430,9 @@ def time_asked(question: str) -> TimeAsked | None:
     year = next((int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", folded)), None)
     if re.search(r"thuong xuyen|\bongoing\b|on an ongoing basis|year-round|all year round|\bregularly\b", folded):
         return TimeAsked(frozenset(), year, REGULARLY)
+    # "hoạt động nào có tháng cụ thể": any month or quarter, not only "Trong năm 2024".
+    if re.search(r"(?:thang|quy|moc thoi gian|thoi gian) (?:\w+ )?cu the|(?:specific|particular|exact|given) (?:month|quarter)s?", folded):
+        return TimeAsked(frozenset(range(1, 13)), year, SPECIFIC_MONTH)
     # Every quarter and month named counts: "tháng 4 và tháng 6", "t4-t6", "Q2, Q3", "April and June".
     months: set[int] = set()
     labels: list[str] = []

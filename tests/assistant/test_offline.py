@@ -490,3 +490,10 @@ def test_an_agency_the_plans_never_write_and_an_outcome_are_declined(sample_assi
     assert answer.abstained and "Sở Công Thương" in answer.text
     assert sample_assistant.ask("ket qua cuoc thi hung bien viet han dak lak 2024, ai giai nhat?").abstained
     assert not sample_assistant.ask("kh hanh dong ngvh ha tinh den nam 2020 so bao nhieu, nam nao").abstained
+
+
+def test_the_rows_given_a_month_are_listed_each_with_its_time(sample_assistant):
+    answer = sample_assistant.ask("dak lak 2024 nhung hd nao co thoi gian theo thang cu the?")
+    assert all(t in answer.text for t in ("Tháng 4/2024", "Tháng 6/2024", "Tháng 10/2024", "Tháng 12/2024"))
+    assert "Trong năm 2024" not in answer.text
+    _check_citations(answer)

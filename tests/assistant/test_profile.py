@@ -38,6 +38,7 @@ def test_a_long_initialism_with_one_letter_mistyped_is_still_read(profiler):
     ("t4-t6 co gi", {4, 5, 6}, None),
     ("what happens in april and june", {4, 6}, None),
     ("q2 va q3 co gi", {4, 5, 6, 7, 8, 9}, None),
+    ("dak lak 2024 nhung hd nao co thoi gian theo thang cu the?", set(range(1, 13)), 2024),
 ])
 def test_months_and_quarters_asked(question, months, year):
     asked = time_asked(question)
