@@ -281,7 +281,8 @@ class Composer:
                      if item.kind != "body"]
             return "\n".join([head, *(f"- {name} [{self.cite(chunk)}]" for name, chunk in names)])
         named = _names_in(plan, cited, self.names)
-        budget -= min(NAMES_ROOM, sum(len(n) + 6 for n, _ in named)) if named else 0
+        reserved = min(NAMES_ROOM, sum(len(n) + 6 for n, _ in named)) if named else 0
+        budget -= reserved
         whole = [len(_item_line(plan, item, MAX_LONG_ANSWER * 4)) for item, _ in cited]
         # An outline far shorter than its room says what its bare labels ("1. Mục đích") label.
         expand = sum(whole) + len(head) < SPARE_ROOM * budget
@@ -295,7 +296,7 @@ class Composer:
         written = fold("\n".join(lines))
         left = [(name, chunk) for name, chunk in named if fold(name) not in written]
         if left:
-            room = budget + NAMES_ROOM - sum(len(x) + 1 for x in [head, *lines])
+            room = budget + reserved - sum(len(x) + 1 for x in [head, *lines])
             shown: dict[int, list[str]] = {}
             for name, chunk in left:
                 n = self.cite(chunk)
@@ -523,7 +524,9 @@ def _names_in(plan: Plan, cited: list[tuple[Clause, Chunk]], names: frozenset[st
     own = {fold(n) for n in (plan.metadata.province, plan.metadata.district) if n}
     found: dict[str, Chunk] = {}
     for item, chunk in cited:
-        text = " ".join([item.text, *(c.text for c in plan.under(item.path))]) if item.kind != "body" else item.text
+        depth = len(item.path)
+        below = (c.text for c in plan.clauses if len(c.path) > depth and c.path[:depth] == item.path)
+        text = " ".join([item.text, *below]) if item.kind != "body" else item.text
         for name in sorted((n for n in names if n in text), key=text.index):
             if fold(name) not in own:
                 found.setdefault(name, chunk)
