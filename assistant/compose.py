@@ -296,11 +296,13 @@ class Composer:
         written = fold("\n".join(lines))
         left = [(name, chunk) for name, chunk in named if fold(name) not in written]
         if left:
-            room = budget + reserved - sum(len(x) + 1 for x in [head, *lines])
+            room = budget + reserved - sum(len(x) + 1 for x in [head, *lines]) - 20
             shown: dict[int, list[str]] = {}
+            used = 0  # the names and their markers written so far
             for name, chunk in left:
                 n = self.cite(chunk)
-                if sum(len(x) + 2 for ns in shown.values() for x in ns) + len(name) + 6 * (len(shown) + 1) > room - 20:
+                used += len(name) + 2 + (6 if n not in shown else 0)
+                if used > room:
                     break
                 shown.setdefault(n, []).append(name)
             if shown:
@@ -522,11 +524,14 @@ def _names_in(plan: Plan, cited: list[tuple[Clause, Chunk]], names: frozenset[st
     """The names (`names`) each item or what is under it writes, in the plan's order, each with the item's
     chunk; the plan's own province and district aside."""
     own = {fold(n) for n in (plan.metadata.province, plan.metadata.district) if n}
+    texts = {item.path: [item.text] for item, _ in cited}
+    depth = len(cited[0][0].path) if cited else 0
+    for clause in plan.clauses:  # what is under each item, at any depth, in one pass
+        if len(clause.path) > depth and clause.path[:depth] in texts:
+            texts[clause.path[:depth]].append(clause.text)
     found: dict[str, Chunk] = {}
     for item, chunk in cited:
-        depth = len(item.path)
-        below = (c.text for c in plan.clauses if len(c.path) > depth and c.path[:depth] == item.path)
-        text = " ".join([item.text, *below]) if item.kind != "body" else item.text
+        text = " ".join(texts[item.path]) if item.kind != "body" else item.text
         for name in sorted((n for n in names if n in text), key=text.index):
             if fold(name) not in own:
                 found.setdefault(name, chunk)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.profile import Profile
-from assistant.vocabulary import fold, is_heading, is_instruction, sentences, wordset
+from assistant.vocabulary import COUNT_NOUNS, fold, is_heading, is_instruction, sentences, wordset
 from index.chunks import METADATA_SECTION, Chunk
 from index.retriever import Retrieval
 
@@ -24,14 +24,9 @@ SLOT_WEIGHT = 0.3  # what holding a value of the slot asked adds to a unit's sco
 CONTEXT_WEIGHT = 0.4  # a follow-up's carried words count this much of the question's own
 
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ|nghìn|VNĐ|VND|USD|\$)", re.I)
-# What the plans count: "50 người", "03 đoàn", "55 năm" (not "tháng 11 năm 2021").
-_COUNT_NOUNS = ("người", "đoàn", "nghệ sĩ", "nghệ nhân", "đại biểu", "học viên", "lớp", "chương trình", "hoạt động",
-                "nhiệm vụ", "sự kiện", "cuộc", "lượt", "tiết mục", "ngày", "buổi", "đêm", "gian hàng", "bài", "tin",
-                "ấn phẩm", "đội", "thành viên", "lần", "di sản", "danh nhân", "quốc gia", "nước", "tỉnh", "địa phương",
-                "diễn viên", "năm", "tháng", "tuần")
-_COUNT = re.compile(rf"\b\d+\s+(?:{'|'.join(_COUNT_NOUNS)})\b(?!\s*\d)", re.I)
-_COUNT_NOUN = re.compile(rf"(?:{'|'.join(fold(n) for n in _COUNT_NOUNS)})$")
-_COUNTED = re.compile(r"\b\d+\s+(\w+(?:\s\w+)?)")
+# A number of what the plans count: "50 người", "55 năm" (not "tháng 11 năm 2021").
+_COUNT = re.compile(rf"\b\d+\s+(?:{'|'.join(COUNT_NOUNS)})\b(?!\s*\d)", re.I)
+_COUNTED = re.compile(r"\b\d+\s+(\w+(?:\s\w+)?)")  # a number and the words after it
 _PLACE = re.compile(r"\btại\s+[A-ZĐÀ-Ỹ]|\bở\s+[A-ZĐÀ-Ỹ]|\btrên địa bàn\b")
 _CONTACT = re.compile(r"(?:\+84|\b0)\d[\d .]{7,}\d|@\w+\.\w+|https?://|www\.")
 _PERSON = re.compile(r"\b(?:ông|bà|đồng chí)\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]+\s+[A-ZĐÀ-Ỹ]", re.U)
@@ -158,7 +153,7 @@ class Evidence:
         pattern = _DAY if slot == "time" and self.profile.day else VALUE_OF.get(slot or "")
         if pattern is None:
             return False
-        if slot == "count" and self.profile.counted and _COUNT_NOUN.match(self.profile.counted):
+        if slot == "count" and self.profile.counted:
             # A number of what was counted: "03 năm" answers no "bao nhiêu người".
             return any(re.match(rf"{re.escape(self.profile.counted)}\b", fold(m.group(1)))
                        for m in _COUNTED.finditer(unit_text))

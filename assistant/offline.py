@@ -274,29 +274,30 @@ class OfflineAnswerer:
                 return compose.abstain(nearby=best, reason="abstain_name_elsewhere", name=foreign[word],
                                        plans=", ".join(compose.plan_name(p) for p in scope),
                                        others=", ".join(compose.short_name(p) for p in others[:MAX_PLANS]))
-        # An agency the glossary knows ("Sở Công Thương", "Department of Industry and Trade") that the plans
-        # asked about never write: they give it nothing to do.
-        if len(scope) <= SCAN_PLANS and not profile.agencies:
-            asked = [e.vietnamese for e in self.glossary.in_english(profile.question) if e.kind == "agency"] \
-                if profile.language == "en" else \
-                [e.vietnamese for e in self.glossary.entries if e.kind == "agency"
-                 and re.search(rf"\b{re.escape(fold(e.vietnamese))}\b", profile.folded)]
-            written = " ".join(fold(c.text) for c in clauses) if asked else ""
-            # A name of a body and its field ("Sở Công Thương"), not a word such as "Báo" ("bao nhiêu").
-            unwritten = [a for a in asked if fold(a) not in written and AGENCY_START.match(a) and len(a.split()) >= 3]
-            if unwritten:
-                named = self._named_scope(profile, retrieval)
-                plans = ", ".join(compose.plan_name(p) for p in scope)
-                return compose.abstain(nearby=best, reason="abstain_agency" if named else "abstain_agency_any",
-                                       agency=compose.name(unwritten[0]), plans=plans[:1].upper() + plans[1:])
-        if profile.agencies and profile.plans and len(scope) <= SCAN_PLANS:
-            # The plans asked about never name the agency asked about: they give it nothing to do.
-            places = self.vocabulary().agencies.places
-            if not any(mentions(c.text, a, places) for a in profile.agencies for c in clauses):
-                names = " / ".join(compose.name(a.name) for a in profile.agencies)
-                plans = ", ".join(compose.plan_name(p) for p in scope)
-                return compose.abstain(nearby=best, reason="abstain_agency", agency=names, plans=plans)
+        # An agency asked about that the plans asked never write: they give it nothing to do. One the plans name
+        # is checked in the plans the question names; one only the glossary knows ("Sở Công Thương",
+        # "Department of Industry and Trade") in every plan searched.
+        agencies = self.vocabulary().agencies
+        asked = list(profile.agencies) if profile.plans else []
+        if not profile.agencies:
+            asked = [agencies.of(name) for name in self._glossary_agencies(profile)]
+        if asked and len(scope) <= SCAN_PLANS and \
+                not any(mentions(c.text, a, agencies.places) for a in asked for c in clauses):
+            plans = ", ".join(compose.plan_name(p) for p in scope)
+            reason = "abstain_agency" if self._named_scope(profile, retrieval) else "abstain_agency_any"
+            return compose.abstain(nearby=best, reason=reason, agency=" / ".join(compose.name(a.name) for a in asked),
+                                   plans=plans[:1].upper() + plans[1:])
         return None
+
+    def _glossary_agencies(self, profile: Profile) -> list[str]:
+        """Agencies the question names that the glossary knows, by the name of a body and its field ("Sở Công
+        Thương"), not by a word such as "Báo" ("bao nhiêu")."""
+        if profile.language == "en":
+            named = [e.vietnamese for e in self.glossary.in_english(profile.question) if e.kind == "agency"]
+        else:
+            named = [e.vietnamese for e in self.glossary.entries if e.kind == "agency"
+                     and re.search(rf"\b{re.escape(fold(e.vietnamese))}\b", profile.folded)]
+        return [name for name in named if AGENCY_START.match(name) and len(name.split()) >= 3]
 
     def _weak(self, evidence: Evidence, best: Unit, retrieval: Retrieval) -> bool:
         """Every signal is weak: the best unit holds little of the question, and retrieval is unsure."""
@@ -532,16 +533,15 @@ class OfflineAnswerer:
         for plan in plans:
             if len(chosen) == MAX_UNNAMED_PLANS:
                 break
-            duties: dict[str, list[Unit]] = {}
+            duties: dict[str, list[tuple[Unit, frozenset[str]]]] = {}  # agency -> its units, each with its marks
             for unit in self.units(plan.key):
                 if (agency := self._duty_of(unit)) and not _AGENCY_FIELD.match(unit.text):
-                    duties.setdefault(agency, []).append(unit)
-            marks = {agency: len({m.lower() for u in units for m in _OVERSEES.findall(u.text)})
-                     for agency, units in duties.items()}
+                    duties.setdefault(agency, []).append((unit, frozenset(m.lower() for m in _OVERSEES.findall(unit.text))))
+            marks = {agency: len(frozenset().union(*(m for _, m in units))) for agency, units in duties.items()}
             best = max(marks, key=marks.get, default=None)
             if best is None or marks[best] < MIN_OVERSIGHT or sum(v == marks[best] for v in marks.values()) > 1:
-                continue
-            chosen.append(max(duties[best], key=lambda u: len(set(m.lower() for m in _OVERSEES.findall(u.text)))))
+                continue  # no agency, or two alike, is in charge of the plan as a whole
+            chosen.append(max(duties[best], key=lambda unit_marks: len(unit_marks[1]))[0])
         if not chosen:
             return None
         if len(chosen) == 1:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.vocabulary import (DOCUMENT_NUMBER, Agency, AgencyNames, TimeAsked, content_words, country_named,
-                                  fold, folded_phrases, funding_source, time_asked)
+                                  counted_noun, fold, folded_phrases, funding_source, time_asked)
 from index.glossary import Glossary
 from index.retriever import YEAR, PlanPlaces
 from ingest import Plan
@@ -103,10 +103,10 @@ _OUTLINE = re.compile(r"tom tat|tom lai|tong quan|ngan gon|summar|overview|rundo
 # "mục IV phụ lục", "section 2.3", "phần V": a part of the plan named by its number.
 _SECTION = re.compile(r"\b(?:muc|phan|nhom|section|part|group|chapter|chuong)\s+([ivx]{1,4}|\d{1,2}(?:\.\d{1,2})?)\b")
 _APPENDIX = re.compile(r"phu luc|appendix|annex")
-_COMPARE = re.compile(r"so sanh|khac nhau|giong nhau|\bcompare|difference|\bvs\b|versus|ca hai|both")
+_COMPARING = r"so sanh|khac nhau|giong nhau|\bcompar\w*|differences?|\bvs\b|versus|ca hai|\bboth\b"
+_COMPARE = re.compile(_COMPARING)
 # Words asking for plans to be set side by side say how to answer, not what about: no clause is sought by them.
-_COMPARING_WORDS = re.compile(r"\b(?:so sanh|giong nhau|khac nhau|khac biet|giong|compare[ds]?|comparing|comparison|"
-                              r"differ(?:s|ence|ences|ent)?|the same|similar(?:ly)?|alike|versus|vs|ca hai|both)\b")
+_COMPARING_WORDS = re.compile(rf"{_COMPARING}|\b(?:khac biet|giong|differ(?:s|ent)?|the same|similar(?:ly)?|alike)\b")
 _WHICH_PLANS = re.compile(r"(?:nhung|cac)? ?ke hoach nao|which (?:of the )?plans?|what plans?|in which plan|plans? (?:that|which) "
                           r"|cac ke hoach|tinh nao|which provinces?|nhung tinh|cac tinh")
 _REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|noi dung|chuong trinh|su kien|(?:nhung|cac) muc|muc nao|tasks?|items?|"
@@ -209,33 +209,9 @@ def _slot_words(folded: str) -> set[str]:
     return {w for _, pattern in SLOTS for m in re.finditer(pattern, folded) for w in m.group(0).split()}
 
 
-# What an English count asks the number of, as the plans write it.
-_COUNTED_EN = {"people": "nguoi", "persons": "nguoi", "participants": "nguoi", "members": "thanh vien",
-               "years": "nam", "months": "thang", "weeks": "tuan", "days": "ngay", "times": "lan",
-               "delegations": "doan", "artists": "nghe si", "artisans": "nghe nhan", "performers": "dien vien",
-               "delegates": "dai bieu", "events": "su kien", "programs": "chuong trinh", "programmes": "chuong trinh",
-               "provinces": "tinh", "countries": "nuoc", "heritages": "di san", "sites": "di san", "booths": "gian hang"}
-_COUNT_ASKED = re.compile(r"(?:bao nhieu|\bmay|how many|so luong|number of)\s+(\w+(?:\s\w+)?)")
-
-
 def _own_subject(profile: Profile, about: list[str]) -> bool:
     """A follow-up with words of its own to look for beyond what it points back with."""
     return bool(about) and not (profile.refers_back and len(about) < 2)
-
-
-def counted_noun(folded: str) -> str:
-    """The noun a count question counts: "bao nhiêu người" -> "nguoi", "how many years" -> "nam"."""
-    m = _COUNT_ASKED.search(folded)
-    if not m:
-        return ""
-    words = m.group(1).split()
-    if words[0] in _COUNTED_EN:
-        return _COUNTED_EN[words[0]]
-    return " ".join(words[:2]) if " ".join(words[:2]) in _TWO_WORD_NOUNS else words[0]
-
-
-_TWO_WORD_NOUNS = frozenset("nghe si|nghe nhan|dai bieu|su kien|chuong trinh|hoat dong|nhiem vu|thanh vien|gian hang|"
-                            "tiet muc|hoc vien|di san|danh nhan|quoc gia|dia phuong|dien vien|an pham|co quan|don vi".split("|"))
 
 
 def _section_named(folded: str) -> tuple[str, ...]:

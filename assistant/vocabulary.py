@@ -211,6 +211,10 @@ class AgencyNames:
                     # "ldtbxh" names the field, whichever body has it: Sở of a province, Phòng of a district.
                     self.shorthand.setdefault(alias, full if alias[0] == fold(full)[0] else field)
 
+    def of(self, name: str) -> Agency:
+        """An agency by its name, read as the plans' agencies are (one the plans may not name)."""
+        return _agency(name, self.places)
+
     def expand(self, question: str) -> tuple[str, str]:
         """The question with each shorthand word followed by its full form (for the search, which then
         matches both), and with each replaced by it (for reading what is asked)."""
@@ -412,6 +416,33 @@ def funding_source(folded_question: str) -> str | None:
     return next((kind for kind, pattern in FUNDING_SOURCES if pattern.search(folded_question)), None)
 
 
+# -- what a count counts ---------------------------------------------------------------------------
+# What the plans count ("50 người", "03 đoàn", "55 năm"), and the English a count question may use for it.
+COUNT_NOUNS = ("người", "đoàn", "nghệ sĩ", "nghệ nhân", "đại biểu", "học viên", "lớp", "chương trình", "hoạt động",
+               "nhiệm vụ", "sự kiện", "cuộc", "lượt", "tiết mục", "ngày", "buổi", "đêm", "gian hàng", "bài", "tin",
+               "ấn phẩm", "đội", "thành viên", "lần", "di sản", "danh nhân", "quốc gia", "nước", "tỉnh", "địa phương",
+               "diễn viên", "năm", "tháng", "tuần")
+_COUNTED_EN = {"people": "người", "persons": "người", "participants": "người", "members": "thành viên",
+               "years": "năm", "months": "tháng", "weeks": "tuần", "days": "ngày", "times": "lần",
+               "delegations": "đoàn", "artists": "nghệ sĩ", "artisans": "nghệ nhân", "performers": "diễn viên",
+               "delegates": "đại biểu", "events": "sự kiện", "programs": "chương trình", "programmes": "chương trình",
+               "provinces": "tỉnh", "countries": "nước", "heritages": "di sản", "sites": "di sản", "booths": "gian hàng"}
+_COUNT_ASKED = re.compile(r"(?:bao nhieu|\bmay|how many|so luong|number of)\s+(\w+(?: \w+)?)")
+
+
+def counted_noun(folded: str) -> str:
+    """The noun a count question counts, folded, when it is one the plans count: "bao nhiêu người" ->
+    "nguoi", "how many years" -> "nam"; "" otherwise."""
+    m = _COUNT_ASKED.search(folded)
+    if not m:
+        return ""
+    words = m.group(1).split()
+    if words[0] in _COUNTED_EN:
+        return fold(_COUNTED_EN[words[0]])
+    known = {fold(n) for n in COUNT_NOUNS}
+    return next((c for c in (" ".join(words[:2]), words[0]) if c in known), "")
+
+
 # -- when a question is about ---------------------------------------------------------------------
 REGULARLY = "Thường xuyên"  # a task's time cell for work done all year round
 SPECIFIC_MONTH = "tháng cụ thể"  # asked for the tasks given a month or quarter
@@ -520,8 +551,8 @@ def name_runs(text: str) -> list[tuple[str, str]]:
         for m in [*_WORD.finditer(line), None]:
             word = m.group(0) if m else ""
             capital = word[:1].isupper() and "-" not in word
-            joined = run and capital and len(run) < MAX_NAME_WORDS and not line[run[-1].end():m.start()].strip()
-            if joined:
+            touching = bool(run) and m is not None and not line[run[-1].end():m.start()].strip()
+            if capital and touching and len(run) < MAX_NAME_WORDS:
                 run.append(m)
                 continue
             if run:
@@ -529,7 +560,7 @@ def name_runs(text: str) -> list[tuple[str, str]]:
                 first = not before or before[-1] in ".:;!?-–+•*(\"“" or re.fullmatch(r"[\w.]{1,5}[.)]", before.split()[-1])
                 name = line[run[0].start():run[-1].end()]
                 if not first and len(name) >= 3 and not (name.isupper() and " " in name):
-                    runs.append((name, word if m is not None and not line[run[-1].end():m.start()].strip() else ""))
+                    runs.append((name, word if touching else ""))
             run = [m] if capital else []
     return runs
 
@@ -538,24 +569,27 @@ def proper_names(plans: tuple[Plan, ...]) -> frozenset[str]:
     """The names of places, partners, heritage and people the plans write ("Suwon", "Kon Hà Nừng", "Yên
     Tử"): runs of capitalised words never written in lower case, that begin no agency's name and that
     most plans do not write ("Việt Nam")."""
-    text = "\n".join(c.text for p in plans for c in p.clauses)
     seen: dict[str, set[str]] = {}
-    cut: set[str] = set()
+    after: set[tuple[str, str]] = set()
+    lower: set[tuple[str, ...]] = set()  # runs of up to MAX_NAME_WORDS words the plans write in lower case
     for plan in plans:
         for clause in plan.clauses:
-            for name, after in name_runs(clause.text):
+            for name, next_word in name_runs(clause.text):
                 seen.setdefault(name, set()).add(plan.key)
-                # "Bộ Khoa" of "Bộ Khoa học": its last word begins a word the plans write in lower case.
-                if after and f"{name.split()[-1].lower()} {after}" in text:
-                    cut.add(name)
+                after.add((name, next_word))
+            for line in clause.text.split("\n"):
+                words = [w if w.islower() else "" for w in _WORD.findall(line)]
+                lower.update(tuple(words[i:i + n]) for n in range(1, MAX_NAME_WORDS + 1) for i in range(len(words) - n + 1)
+                             if all(words[i:i + n]))
 
     def written_as_name(name: str) -> bool:
-        one = " " not in name
+        words = name.split()
         # One capitalised syllable begins a sentence's words often enough; an initialism ("HĐND") is shorthand.
-        if one and (_syllable(fold(name).lower()) if not name.isupper() else len(re.findall(r"[aeiouy]+", fold(name).lower())) < 2):
+        if len(words) == 1 and len(re.findall(r"[aeiouy]+", fold(name))) < 2:
             return False
-        return name not in cut \
-            and not re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", text)  # "Nhân dân": "nhân dân"
+        # "Bộ Khoa" of "Bộ Khoa học": its last word begins a word the plans write in lower case.
+        cut = any((words[-1].lower(), w) in lower for n, w in after if n == name and w)
+        return not cut and tuple(w.lower() for w in words) not in lower  # "Nhân dân" and "nhân dân"
     return frozenset(name for name, keys in seen.items()
                      if not AGENCY_START.match(name) and fold(name) != "viet nam"
                      and 2 * len(keys) <= max(len(plans), 2) and written_as_name(name))
