@@ -459,23 +459,10 @@ def test_a_district_plan_and_its_provinces_plan_compared_each_give_the_part_aske
     _check_citations(answer)
 
 
-def test_a_plans_date_and_basis_asked_together_are_both_given(sample_assistant):
-    answer = sample_assistant.ask("kh 94 ha noi ban hanh ngay nao, can cu nhung van ban gi")
-    assert "25 tháng 3 năm 2022" in answer.text and "5406/BTTTT-TTĐN" in answer.text
-    _check_citations(answer)
-
-
 def test_a_count_of_people_is_not_answered_by_a_number_of_years(sample_assistant):
     answer = sample_assistant.ask("doan di so ket 3 nam thoa thuan voi hoi huu nghi se kong gom bao nhieu nguoi?")
     assert answer.abstained
     assert not sample_assistant.ask("dak lak, the sweden anniversary - how many years?").abstained
-
-
-def test_a_summary_names_the_partners_its_cut_lines_leave_out(sample_assistant):
-    answer = sample_assistant.ask("tom tat nhiem vu svhttdl hai duong")
-    assert all(name in answer.text for name in ("Suwon", "Kagoshima", "Viêng Chăn"))
-    assert len(answer.text) <= 1500
-    _check_citations(answer)
 
 
 def test_who_runs_the_plan_is_the_agency_told_to_follow_it_up_and_report_on_it(sample_assistant):
@@ -492,8 +479,17 @@ def test_an_agency_the_plans_never_write_and_an_outcome_are_declined(sample_assi
     assert not sample_assistant.ask("kh hanh dong ngvh ha tinh den nam 2020 so bao nhieu, nam nao").abstained
 
 
-def test_the_rows_given_a_month_are_listed_each_with_its_time(sample_assistant):
-    answer = sample_assistant.ask("dak lak 2024 nhung hd nao co thoi gian theo thang cu the?")
-    assert all(t in answer.text for t in ("Tháng 4/2024", "Tháng 6/2024", "Tháng 10/2024", "Tháng 12/2024"))
-    assert "Trong năm 2024" not in answer.text
+@pytest.mark.parametrize("question, given, not_given", [
+    # A plan's date and basis asked together: both.
+    ("kh 94 ha noi ban hanh ngay nao, can cu nhung van ban gi", ("25 tháng 3 năm 2022", "5406/BTTTT-TTĐN"), ()),
+    # A summary names the partners its cut lines leave out.
+    ("tom tat nhiem vu svhttdl hai duong", ("Suwon", "Kagoshima", "Viêng Chăn"), ()),
+    # The rows given a month, each with its time; none timed only by the year.
+    ("dak lak 2024 nhung hd nao co thoi gian theo thang cu the?",
+     ("Tháng 4/2024", "Tháng 6/2024", "Tháng 10/2024", "Tháng 12/2024"), ("Trong năm 2024",)),
+])
+def test_the_answer_gives_what_was_asked_and_cites_it(sample_assistant, question, given, not_given):
+    answer = sample_assistant.ask(question)
+    assert all(text in answer.text for text in given), answer.text
+    assert not any(text in answer.text for text in not_given) and len(answer.text) <= 1500
     _check_citations(answer)
