@@ -15,7 +15,7 @@ from assistant.answers import retrieved_record
 from assistant.catalog import Catalog
 from assistant.service import Assistant
 from assistant.settings import load_settings
-from assistant.users import ROLES, add_user
+from assistant.users import ROLES, UserError, add_user, check_name
 from index import StoreError
 from index.models import ModelError
 from index.retriever import Filters
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("name")
     user.add_argument("--role", choices=ROLES, default="reader")
     user.add_argument("--users", type=Path, help="users file (default: PLAN_ASSISTANT_USERS)")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
 
     args = parser.parse_args(argv)
     if args.command == "add-user":
@@ -138,11 +139,19 @@ def run_add_user(args) -> int:
     if path is None:
         print("error: name the users file with --users or PLAN_ASSISTANT_USERS", file=sys.stderr)
         return 2
-    password = getpass.getpass(f"Password for {args.name}: ")
-    if not password or password != getpass.getpass("Again: "):
-        print("error: the passwords are empty or differ", file=sys.stderr)
+    try:
+        check_name(args.name)  # before asking for a password that would be thrown away
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass(f"Password for {args.name}: ")
+            if password != getpass.getpass("Again: "):
+                print("error: the two passwords differ", file=sys.stderr)
+                return 2
+        add_user(path, args.name, args.role, password)
+    except UserError as exc:
+        print(f"error: {exc}; {path} is unchanged", file=sys.stderr)
         return 2
-    add_user(path, args.name, args.role, password)
     print(f"{args.name} ({args.role}) saved in {path}")
     return 0
 

@@ -6,18 +6,27 @@ The users file (named by PLAN_ASSISTANT_USERS) is TOML:
     role = "admin"
     password_hash = "pbkdf2_sha256$..."   # python -m assistant add-user lan --role admin
 
-With no users file the app runs open, for one person on localhost.
+With no users file the app runs open, for one person on localhost. `add_user` writes the file
+atomically, readable by its owner only (0600), and reads it back before putting it in place.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import os
+import tempfile
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 ROLES = ("reader", "admin")
+MIN_PASSWORD_LENGTH = 10
+MAX_NAME_LENGTH = 64
+
+
+class UserError(ValueError):
+    """A name, role or password the users file refuses; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -81,16 +90,63 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
+def check_name(name: str) -> None:
+    if not name or name != name.strip():
+        raise UserError("a user name must not be empty nor begin or end with a space")
+    if len(name) > MAX_NAME_LENGTH:
+        raise UserError(f"a user name has at most {MAX_NAME_LENGTH} characters")
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        raise UserError("a user name must not hold control or invisible characters")
+
+
+def check_password(name: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters "
+                        f"(this one has {len(password)})")
+    if name.casefold() in password.casefold():
+        raise UserError("the password must not contain the user name")
+
+
 def add_user(path: Path, name: str, role: str, password: str) -> None:
-    """Append or replace a user in the users file."""
+    """Add or replace a user in the users file (raises UserError, the file untouched, when refused)."""
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
+    check_name(name)
+    check_password(name, password)
+    path = Path(path)
     data = {}
     if path.exists():
         with open(path, "rb") as f:
             data = tomllib.load(f).get("users", {})
     data[name] = {"role": role, "password_hash": password_hash(password)}
-    lines = []
-    for user, entry in data.items():
-        lines += [f'[users."{user}"]', f'role = "{entry["role"]}"', f'password_hash = "{entry["password_hash"]}"', ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    text = "".join(f"[users.{toml_string(user)}]\nrole = {toml_string(entry['role'])}\n"
+                   f"password_hash = {toml_string(entry['password_hash'])}\n\n" for user, entry in data.items())
+    if tomllib.loads(text).get("users") != data:
+        raise UserError(f"the users file would not read back as written; {path} is unchanged")
+    _write_private(path, text)
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string holding `text` exactly, whatever it holds."""
+    return '"' + "".join(_ESCAPES.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) < 0x20 or ord(ch) == 0x7F else ch)
+                         for ch in text) + '"'
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Written beside the target and renamed over it: a reader sees the old file or the new, never half;
+    mkstemp creates it 0600, so no other account can read the hashes at any moment."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temp, 0o600)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

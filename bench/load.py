@@ -431,7 +431,7 @@ def main() -> None:
     shutil.copytree(args.store, store)
     upload_dir.mkdir()
     users_file = work / "users.toml"
-    accounts = [(ADMIN, "admin", "admin-pass")] + [(f"reader{i:02d}", "reader", f"reader-pass-{i}")
+    accounts = [(ADMIN, "admin", "bench-password-0")] + [(f"reader{i:02d}", "reader", f"reader-pass-{i}")
                                                    for i in range(1, args.users)]
     for name, role, password in accounts:
         add_user(users_file, name, role, password)

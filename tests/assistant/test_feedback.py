@@ -19,11 +19,11 @@ def test_votes_are_kept_with_question_answer_citations_and_filter(tmp_path):
 
 def test_users_file_checks_passwords_and_roles(tmp_path):
     path = tmp_path / "users.toml"
-    add_user(path, "lan", "admin", "s3cret")
+    add_user(path, "lan", "admin", "s3cret-pass")
     add_user(path, "minh", "reader", "reader-pass")
     users = Users.load(path)
-    assert users.required and users.check("lan", "s3cret") and not users.check("lan", "wrong")
-    assert not users.check("nobody", "s3cret")
+    assert users.required and users.check("lan", "s3cret-pass") and not users.check("lan", "wrong")
+    assert not users.check("nobody", "s3cret-pass")
     assert users.is_admin("lan") and not users.is_admin("minh") and not users.is_admin(None)
-    assert "s3cret" not in path.read_text()
+    assert "s3cret-pass" not in path.read_text()
     assert Users.load(None).is_admin(None)  # no users file: one local user who manages the plans
