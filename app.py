@@ -21,6 +21,7 @@ import pandas as pd
 from starlette.middleware import Middleware
 
 from assistant.answers import Answer
+from assistant.audit import AuditLog
 from assistant.catalog import Catalog
 from assistant.exports import write_csv, write_xlsx
 from assistant.feedback import FeedbackStore
@@ -48,14 +49,14 @@ UI = {
            "plan": "Kế hoạch", "time": "Thời gian", "csv": "Tải CSV", "xlsx": "Tải XLSX",
            "by_agency": "Nhiệm vụ theo cơ quan chủ trì", "by_quarter": "Nhiệm vụ theo quý (kế hoạch năm)",
            "upload": "Tải kế hoạch lên (PDF, DOCX, TXT, bản quét)", "ingest": "Nạp", "reindex": "Lập lại chỉ mục",
-           "delete": "Xóa", "feedback": "Tải góp ý", "admin": "### Quản trị"},
+           "delete": "Xóa", "feedback": "Tải góp ý", "audit": "Tải nhật ký thao tác", "admin": "### Quản trị"},
     "en": {"title": "# Cultural-diplomacy plan assistant", "filter": "Plans (empty: all)", "question": "Question", "ask": "Ask", "clear": "New chat",
            "reason": "Feedback reason (optional, then like / dislike)", "sources": "### Sources",
            "copy": "Copy answer with references", "agency": "Agency", "plan": "Plan", "time": "Time",
            "csv": "Download CSV", "xlsx": "Download XLSX", "by_agency": "Tasks per lead agency",
            "by_quarter": "Tasks per quarter (yearly plans)", "upload": "Upload plans (PDF, DOCX, TXT, scans)",
            "ingest": "Ingest", "reindex": "Re-index", "delete": "Delete", "feedback": "Download feedback",
-           "admin": "### Administration"},
+           "audit": "Download the audit log", "admin": "### Administration"},
 }
 VI = UI["vi"]
 CSS = """
@@ -114,7 +115,7 @@ def _text(content) -> str:
     return str(content)
 
 
-def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blocks:
+def build(assistant: Assistant, users: Users, feedback: FeedbackStore, audit: AuditLog) -> gr.Blocks:
     catalog = Catalog(assistant.settings.store)
     files = assistant.index.files_dir
 
@@ -122,8 +123,17 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
         return [(f"{row['document']} ({row['number'] or row['issuer'] or ''})", row["document"].rsplit(".", 1)[0])
                 for row in catalog.plans()]
 
-    def require_admin(request: gr.Request | None) -> None:
+    def who(request: gr.Request | None) -> tuple[str, str]:
+        client = getattr(request, "client", None)
+        return getattr(request, "username", None) or "", getattr(client, "host", "") or ""
+
+    def note(action: str, request: gr.Request | None, target: str = "", result: str = "ok") -> None:
+        user, address = who(request)
+        audit.record(action, user=user, address=address, target=target, result=result)
+
+    def require_admin(request: gr.Request | None, action: str, target: str = "") -> None:
         if not users.is_admin(getattr(request, "username", None)):
+            note(action, request, target, "refused: not an admin")
             raise gr.Error("Chỉ quản trị viên được làm việc này / Admins only")
 
     def respond(message: str, history: list, plans: list[str] | None, answers: list, turn):
@@ -179,41 +189,61 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
     def plan_table():
         return [[row[c] for c in PLAN_COLUMNS] for row in catalog.plans()]
 
+    def live(name: str) -> bool:
+        try:
+            assistant.index.plans.entry(name.rsplit(".", 1)[0])
+            return True
+        except KeyError:
+            return False
+
     def upload(paths: list[str] | None, request: gr.Request):
-        require_admin(request)
+        require_admin(request, "upload", ", ".join(Path(p).name for p in paths or []))
         lines = []
         for path in paths or []:
             name = Path(path).name
+            action = "replace" if live(name) else "upload"
             try:
                 plan, change = assistant.ingest(Path(path))
                 lines.append(f"- ✅ {html.escape(name)}: {len(plan.clauses)} điều khoản / clauses, "
                              f"{len(plan.tasks)} nhiệm vụ / tasks, {change.chunks} đoạn / chunks")
+                note(action, request, name, "unchanged" if change.unchanged else "ok")
             except IngestError as exc:
                 lines.append(f"- ❌ {html.escape(name)}: {html.escape(exc.reason)}")
+                note(action, request, name, f"refused: {exc.reason}")
             except Exception as exc:  # one bad file must not stop the others; the log keeps the trace
                 logging.exception("ingesting %s failed", name)
                 lines.append(f"- ❌ {html.escape(name)}: {html.escape(type(exc).__name__)}: {html.escape(str(exc))}")
+                note(action, request, name, f"failed: {type(exc).__name__}")
         return "\n".join(lines) or "Chưa chọn tệp / No file chosen", plan_table(), gr.update(choices=plan_choices())
 
     def reindex(key: str, request: gr.Request):
-        require_admin(request)
+        require_admin(request, "reindex", key)
         if not key:
             return "Chọn kế hoạch / Choose a plan", plan_table()
         change = assistant.reindex(key)
+        note("reindex", request, key)
         return f"Đã lập lại chỉ mục / Re-indexed {key}: {change.chunks} chunks", plan_table()
 
     def delete(key: str, request: gr.Request):
-        require_admin(request)
+        require_admin(request, "delete", key)
         if not key:
             return "Chọn kế hoạch / Choose a plan", plan_table(), gr.update()
         assistant.remove(key)
+        note("delete", request, key)
         return f"Đã xóa / Deleted {key}", plan_table(), gr.update(choices=plan_choices(), value=None)
 
-    def export_feedback(request: gr.Request) -> str:
-        require_admin(request)
-        out = Path(tempfile.mkdtemp()) / "feedback.csv"
-        out.write_text(feedback.to_csv(), encoding="utf-8-sig")
+    def export(name: str, text, request: gr.Request) -> str:
+        require_admin(request, "export", name)
+        out = Path(tempfile.mkdtemp()) / name
+        out.write_text(text(), encoding="utf-8-sig")  # the BOM lets Excel read Vietnamese
+        note("export", request, name)
         return str(out)
+
+    def export_feedback(request: gr.Request) -> str:
+        return export("feedback.csv", feedback.to_csv, request)
+
+    def export_audit(request: gr.Request) -> str:
+        return export("audit.csv", audit.to_csv, request)
 
     def on_load(request: gr.Request):
         admin = users.is_admin(getattr(request, "username", None))
@@ -285,11 +315,14 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
                 with gr.Row():
                     reindex_button = gr.Button(VI["reindex"])
                     delete_button = gr.Button(VI["delete"], variant="stop")
-                feedback_button = gr.DownloadButton(VI["feedback"])
+                with gr.Row():
+                    feedback_button = gr.DownloadButton(VI["feedback"])
+                    audit_button = gr.DownloadButton(VI["audit"], elem_id="audit-download")
             upload_button.click(upload, upload_files, [result, plans, chosen], api_name="upload")
             reindex_button.click(reindex, chosen, [result, plans], api_name="reindex")
             delete_button.click(delete, chosen, [result, plans, chosen], api_name="delete")
             feedback_button.click(export_feedback, None, feedback_button, api_name="feedback")
+            audit_button.click(export_audit, None, audit_button, api_name="audit")
         # Tab names stay bilingual: Gradio does not relabel tabs after the page is built.
         labelled = {"title": (title, "value"), "filter": (plan_filter, "label"),
                     "question": (question, "label"), "ask": (ask, "value"), "clear": (clear, "value"),
@@ -299,7 +332,8 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore) -> gr.Blo
                     "by_agency": (chart, "label"), "by_quarter": (quarter_chart, "label"),
                     "upload": (upload_files, "label"), "ingest": (upload_button, "value"),
                     "reindex": (reindex_button, "value"), "delete": (delete_button, "value"),
-                    "feedback": (feedback_button, "label"), "admin": (admin_title, "value")}
+                    "feedback": (feedback_button, "label"), "audit": (audit_button, "label"),
+                    "admin": (admin_title, "value")}
 
         def switch(choice: str):
             texts = UI["en" if choice == "English" else "vi"]
@@ -353,7 +387,7 @@ def launch(settings: Settings, host: str, port: int, prevent_thread_lock: bool =
     assistant.warm_up()
     users = Users.load(settings.users)
     feedback = FeedbackStore(settings.store / "feedback.sqlite")
-    demo = build(assistant, users, feedback)
+    demo = build(assistant, users, feedback, AuditLog.of_store(settings.store))
     # Two answers at a time keep each near its single-user speed on two cores; more queue up.
     demo.queue(default_concurrency_limit=2)
     return demo.launch(server_name=host, server_port=port, auth=users.check if users.required else None,

@@ -1,10 +1,12 @@
-"""Command line: python -m assistant ingest|tasks|search|ask|eval|reindex ..."""
+"""Command line: python -m assistant ingest|tasks|search|ask|eval|reindex|add-user|audit ..."""
 from __future__ import annotations
 
 import argparse
 import getpass
 import json
+import os
 import sys
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +14,8 @@ from tqdm import tqdm
 
 from assistant import scoring
 from assistant.answers import retrieved_record
+from assistant.audit import COLUMNS as AUDIT_COLUMNS
+from assistant.audit import AuditLog
 from assistant.catalog import Catalog
 from assistant.service import Assistant
 from assistant.settings import load_settings
@@ -58,10 +62,17 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--role", choices=ROLES, default="reader")
     user.add_argument("--users", type=Path, help="users file (default: PLAN_ASSISTANT_USERS)")
     user.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    user.add_argument("--store", type=Path, help="data folder whose audit log records the change")
+
+    audit = commands.add_parser("audit", help="print the audit log: logins, uploads, deletes, exports ...")
+    audit.add_argument("--store", type=Path)
+    audit.add_argument("--json", action="store_true", help="one JSON object a line")
 
     args = parser.parse_args(argv)
     if args.command == "add-user":
         return run_add_user(args)
+    if args.command == "audit":
+        return run_audit(load_settings(store=args.store), as_json=args.json)
     settings = load_settings(store=args.store)
     try:
         if args.command == "ingest":
@@ -152,7 +163,34 @@ def run_add_user(args) -> int:
     except UserError as exc:
         print(f"error: {exc}; {path} is unchanged", file=sys.stderr)
         return 2
+    AuditLog.of_store(load_settings(store=args.store).store).record(
+        "add-user", user=_os_user(), address="command line", target=f"{args.name} ({args.role})")
     print(f"{args.name} ({args.role}) saved in {path}")
+    return 0
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container): the number still says who
+        return str(os.getuid())
+
+
+def _printable(text: str) -> str:
+    """Names in failed logins are whatever was typed: control characters are shown, not sent to the terminal."""
+    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch).startswith("C") else ch
+                   for ch in text)
+
+
+def run_audit(settings, as_json: bool) -> int:
+    rows = AuditLog.of_store(settings.store).rows()
+    for row in rows:
+        if as_json:
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(" | ".join(_printable(str(row[c])) for c in AUDIT_COLUMNS[1:]))
+    if not rows:
+        print(f"The audit log of {settings.store} is empty.", file=sys.stderr)
     return 0
 
 

@@ -255,6 +255,26 @@ def test_the_feedback_export_quotes_what_a_spreadsheet_would_run(app_url):
     assert rows[-1]["question"] == "'" + question and rows[-1]["reason"] == "'" + reason
 
 
+def test_admin_actions_and_refusals_are_in_the_audit_log_admins_download(app_url):
+    import csv
+
+    from gradio_client import Client
+
+    key = "gia-lai-ke-hoach-ngoai-giao-van-hoa-2030"
+    admin = Client(app_url, auth=ADMIN, verbose=False)
+    admin.predict(key, api_name="/reindex")
+    with pytest.raises(Exception, match="Admins only"):
+        Client(app_url, auth=READER, verbose=False).predict(key, api_name="/delete")
+    with pytest.raises(Exception, match="Admins only"):
+        Client(app_url, auth=READER, verbose=False).predict(api_name="/audit")
+    rows = list(csv.DictReader(Path(admin.predict(api_name="/audit")).read_text(encoding="utf-8-sig").splitlines()))
+    done = [(r["user"], r["address"], r["action"], r["target"], r["result"]) for r in rows]
+    assert (ADMIN[0], "127.0.0.1", "reindex", key, "ok") in done
+    assert (READER[0], "127.0.0.1", "delete", key, "refused: not an admin") in done
+    assert (READER[0], "127.0.0.1", "export", "audit.csv", "refused: not an admin") in done
+    assert (APP_STORE["path"] / "plans" / f"{key}.json").exists()
+
+
 def test_file_serving_never_leaves_the_kept_originals(app_url):
     store = APP_STORE["path"]
     with _session(app_url, ADMIN) as admin:
