@@ -24,6 +24,7 @@ PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 MAX_ANSWER = 780  # the contract's limit for a short answer is 800 characters
 MAX_LONG_ANSWER = 1150  # and 1,200 for a purpose, 1,500 for a list or summary
 MAX_TABLE = 1400  # a list of tasks asked for, a row each (the contract allows 1,500 for a list)
+MAX_SUMMARY = MAX_TABLE  # a summary (the contract allows 1,500 for a summary)
 MAX_SIDE_BY_SIDE = MAX_TABLE  # plans compared, each in full, as long as a list (1,500 for a comparison)
 MAX_ROWS = 12  # tasks listed in one answer; the Tasks tab has the rest
 MAX_ROW = 200  # of what a task is, in a row of a list; the Tasks tab has the whole row

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from assistant.answers import Answer
-from assistant.compose import MAX_ANSWER, MAX_LONG_ANSWER, MAX_SHORT_ROWS, MAX_SIDE_BY_SIDE, MAX_TABLE, Composer, templates
+from assistant.compose import (MAX_ANSWER, MAX_LONG_ANSWER, MAX_SHORT_ROWS, MAX_SIDE_BY_SIDE, MAX_SUMMARY, MAX_TABLE,
+                               Composer, templates)
 from assistant.evidence import EVIDENCE_CHUNKS, Evidence, Unit, Weights, heading_above, units_of
 from assistant.profile import DETAIL_SLOTS, DOCUMENT_SLOTS, SLOT_PATTERNS, Profile, Profiler, Turn
 from assistant.registry import Registry, TaskMatch, close_to_best, country_in, role_asked
@@ -880,6 +881,8 @@ def _room(profile: Profile, plans: int, long: bool, whole: bool = False) -> int:
         return MAX_ANSWER
     if (plans > 1 and profile.side_by_side) or whole:
         return MAX_SIDE_BY_SIDE
+    if long and profile.outline and not profile.purpose:
+        return MAX_SUMMARY  # a summary may run as long as a list; a purpose not quite
     return MAX_LONG_ANSWER if long else MAX_ANSWER
 
 

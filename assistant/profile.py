@@ -88,8 +88,10 @@ SHORT_SLOTS = frozenset({"lead", "cooperating", "time", "funding", "venue", "amo
                          "signer", "number", "issuer", "date", "horizon"})
 # Slots whose value the plans rarely state: asked and not found in good evidence, the answer declines.
 DETAIL_SLOTS = frozenset({"contact", "person", "amount", "count", "venue", "sanction", "outcome"})
+# The plan's purpose, aims and requirements: asked for, an answer as long as the contract gives a purpose.
+_PURPOSE = r"muc dich|muc tieu|yeu cau|purpose|\baims?\b|goals?|objectives?|requirements?"
 _LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|tat ca|toan bo|\bevery\b|\ball (?:the )?(?:tasks|activit|events)|"
-                   r"muc dich|muc tieu|yeu cau|purpose|\baims?\b|goals?|objectives?|requirements?|tom tat|tong quan|"
+                   rf"{_PURPOSE}|tom tat|tong quan|"
                    r"summar|overview|noi dung|main (?:points|contents|tasks)|compare|so sanh|khac nhau|giong nhau|"
                    r"difference|vai tro|nhiem vu|duties|responsibilit|what (?:does|do) .{0,40} (?:say|cover)|"
                    r"noi gi|de cap|mention")
@@ -163,6 +165,7 @@ class Profile:
     wants_long: bool = False  # a list, purpose, summary or duties: the whole passage, not a sentence
     compare: bool = False
     outline: bool = False  # a summary of a part of the plan ("tóm tắt phần tổ chức thực hiện")
+    purpose: bool = False  # the plan's purpose, aims or requirements are asked about
     section: tuple[str, ...] = ()  # a part named by number: ("Phụ lục", "IV"), ("2", "3")
     funding: str | None = None  # a kind of funding asked about (FUNDING_SOURCES): a filter on tasks
     which_plans: bool = False  # "which plans ...": one short line per plan
@@ -298,7 +301,7 @@ class Profiler:
             terms=tuple(words), wants_long=bool(_LONG.search(fold(spelled))) and (
                 slot not in SHORT_SLOTS or bool(_EVERY.search(fold(spelled)))),
             compare=bool(_COMPARE.search(folded)),
-            outline=bool(_OUTLINE.search(folded)), section=section, funding=funding,
+            outline=bool(_OUTLINE.search(folded)), purpose=bool(re.search(_PURPOSE, folded)), section=section, funding=funding,
             # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents a named plan cites, not which plans.
             which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and plans),
             registry=registry, counts_tasks=counts_tasks, other_documents=others,

@@ -236,6 +236,13 @@ def test_a_summary_asks_for_no_one_value(profiler):
     assert profiler.run("giá trị hợp đồng tổ chức lễ hội là bao nhiêu?", "vi").slot == "amount"
 
 
+def test_a_summary_of_the_purpose_is_told_from_a_summary_of_the_rest(profiler):
+    # The contract gives a summary more room than a purpose: the profile says which was asked.
+    assert not profiler.run("tom tat nhiem vu svhttdl hai duong", "vi").purpose
+    assert profiler.run("tóm tắt mục tiêu cụ thể của kế hoạch Hải Dương", "vi").purpose
+    assert profiler.run("summarize the plan's aims", "en").purpose
+
+
 def test_a_country_of_several_syllables_is_read_in_lower_case(profiler):
     assert profiler.run("nhung viec voi myanmar trong kh quang ngai", "vi").countries == ("Myanmar",)
     assert profiler.run("phong lao dong huyen lam gi", "vi").countries == ()  # "lao" is also a syllable
