@@ -242,12 +242,17 @@ class Composer:
         self.turn.agency = self.turn.agency or agency
         head = template.format(plan=name, agency=self.name(agency), quote="", n=0)
         room = budget - len(head) - 8 * len({u.chunk.id for u in units})
-        shares = fair_shares([len(u.text.strip()) for u in units], room, least=80)
+        # Duties cut short name, after them, the places and partners their cut parts held.
+        named = [(n, u.chunk) for u in units for n in sorted((n for n in self.names if n in u.text), key=u.text.index)]
+        whole = sum(len(u.text.strip()) + 1 for u in units)
+        reserved = min(NAMES_ROOM, sum(len(n) + 6 for n, _ in named)) if whole > room and named else 0
+        shares = fair_shares([len(u.text.strip()) for u in units], room - reserved, least=80)
         parts = [clip(u.text.strip(), share) for u, share in zip(units, shares)]
         chunks = list(dict.fromkeys(u.chunk for u in units))
         markers = " ".join(f"[{self.cite(c, [u for u in units if u.chunk is c])}]" for c in chunks)
-        text = template.format(plan=name, agency=self.name(agency), quote=" ".join(parts), n=0)
-        return text.replace("[0]", markers)
+        text = template.format(plan=name, agency=self.name(agency), quote=" ".join(parts), n=0).replace("[0]", markers)
+        left = self.names_left(named, text, budget - len(text) - 2) if reserved else ""
+        return f"{text} {left}" if left else text
 
     def outline(self, plan: Plan, part: Clause, items: list[Clause], chunks: list[Chunk], budget: int,
                 opening: list[Unit] | None = None, headings: bool = False) -> str:
@@ -294,22 +299,24 @@ class Composer:
         rooms = [MAX_LONG_ANSWER * 4 if share >= size else share for share, size in zip(shares, whole)]
         lines = [f"- {_item_line(plan, item, room, expand)} [{self.cite(chunk)}]"
                  for (item, chunk), room in zip(cited, rooms)]
-        written = fold("\n".join(lines))
-        left = [(name, chunk) for name, chunk in named if fold(name) not in written]
-        if left:
-            room = budget + reserved - sum(len(x) + 1 for x in [head, *lines]) - 20
-            shown: dict[int, list[str]] = {}
-            used = 0  # the names and their markers written so far
-            for name, chunk in left:
-                n = self.cite(chunk)
-                used += len(name) + 2 + (6 if n not in shown else 0)
-                if used > room:
-                    break
-                shown.setdefault(n, []).append(name)
-            if shown:
-                listed = "; ".join(f"{', '.join(ns)} [{n}]" for n, ns in shown.items())
-                lines.append("- " + self.t["outline_names"].format(names=listed))
-        return "\n".join([head, *lines])
+        left = self.names_left(named, "\n".join(lines), budget + reserved - sum(len(x) + 1 for x in [head, *lines]) - 20)
+        return "\n".join([head, *lines] + ([f"- {left}"] if left else []))
+
+    def names_left(self, named: list[tuple[str, Chunk]], written: str, room: int) -> str:
+        """"Nêu tên: Suwon, Kagoshima [3]": the names (each with the chunk naming it) that what is written
+        leaves out, as many as the room holds."""
+        written = fold(written)
+        shown: dict[int, list[str]] = {}
+        used = 0  # the names and their markers written so far
+        for name, chunk in ((n, c) for n, c in named if fold(n) not in written):
+            n = self.cite(chunk)
+            used += len(name) + 2 + (6 if n not in shown else 0)
+            if used > room:
+                break
+            shown.setdefault(n, []).append(name)
+        if not shown:
+            return ""
+        return self.t["outline_names"].format(names="; ".join(f"{', '.join(ns)} [{n}]" for n, ns in shown.items()))
 
     def agency_tasks(self, plan: Plan, led: list[tuple[Task, Chunk]], budget: int, line: bool = False) -> str:
         """The tasks an agency leads in a plan that gives it no duties clause."""

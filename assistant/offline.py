@@ -52,8 +52,9 @@ AGENCY_UNITS = 12  # the best units whose chunks must give some agency a part fo
 CLOSE_RETRIEVAL = 0.95  # and so does one this good, in a chunk this close to the first retrieved
 ASKED_VALUES = DETAIL_SLOTS | {"time"}
 TITLE_WORDS = 3  # words of a question in a row that name a kind of plan when they are in some plans' titles
-DUTY_ITEMS = 0.6
-HALF_READABLE = 0.5  # share of a question's words the plans' words can be read against, at or below which rows need retrieval  # of a part's items headed by an agency, from which the part assigns duties  # quoted only from a unit that states one
+DUTY_ITEMS = 0.6  # of a part's items headed by an agency, from which the part assigns duties
+# Share of a question's words the plans' words can be read against, at or below which rows need retrieval.
+HALF_READABLE = 0.5
 
 
 @dataclass(frozen=True)

@@ -90,14 +90,16 @@ SHORT_SLOTS = frozenset({"lead", "cooperating", "time", "funding", "venue", "amo
 DETAIL_SLOTS = frozenset({"contact", "person", "amount", "count", "venue", "sanction", "outcome"})
 # The plan's purpose, aims and requirements: asked for, an answer as long as the contract gives a purpose.
 _PURPOSE = r"muc dich|muc tieu|yeu cau|purpose|\baims?\b|goals?|objectives?|requirements?"
+# Asked for in short: a summary.
+_SUMMARY = r"tom tat|tom lai|tom gon|tom luoc|so luoc|khai quat|tong quan|ngan gon|summar|overview"
 _LONG = re.compile(r"liet ke|gom nhung|bao gom|\blist\b|tat ca|toan bo|\bevery\b|\ball (?:the )?(?:tasks|activit|events)|"
-                   rf"{_PURPOSE}|tom tat|tong quan|"
-                   r"summar|overview|noi dung|main (?:points|contents|tasks)|compare|so sanh|khac nhau|giong nhau|"
+                   rf"{_PURPOSE}|{_SUMMARY}|"
+                   r"noi dung|main (?:points|contents|tasks)|compare|so sanh|khac nhau|giong nhau|"
                    r"difference|vai tro|nhiem vu|duties|responsibilit|what (?:does|do) .{0,40} (?:say|cover)|"
                    r"noi gi|de cap|mention")
 _EVERY = re.compile(r"liet ke|\blist\b|tat ca|toan bo|\bevery\b|\ball\b|\beach\b|\bmoi\b")
 # A summary of a part of the plan: its items are the answer, each in a line.
-_OUTLINE = re.compile(r"tom tat|tom lai|tong quan|ngan gon|summar|overview|rundown|outline|short version|in short|"
+_OUTLINE = re.compile(rf"{_SUMMARY}|rundown|outline|short version|in short|"
                       r"\bbriefly|\bgist\b|tl;?dr|gom (?:nhung )?(?:gi|noi dung|muc|phan)|"
                       r"bao gom nhung|co nhung (?:noi dung|muc|phan|gi)|noi dung (?:chinh|gi)|noi ve (?:gi|nhung gi)\b|"
                       r"moi (?:don vi|so|co quan)|"

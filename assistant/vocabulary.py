@@ -45,7 +45,7 @@ ENGLISH_STOP = frozenset(
     "i we you our your my get got need needs want wants doing done say says said".split())
 # Words about how a plan is laid out (its parts, items, groups of work), not about what it is about: a
 # summary question made only of these and the plan's own title asks for the whole plan.
-LAYOUT_WORDS = frozenset("tom tat tong quan gom bao phan muc nhom noi dung chinh viec nhiem vu co gi "
+LAYOUT_WORDS = frozenset("tom tat gon luoc khai quat tong quan gom bao phan muc nhom noi dung chinh viec nhiem vu co gi "
                          "summary summarise summarize overview rundown outline brief quick key parts sections points "
                          "items contents content cover covers structure".split())
 # Words so common in these plans that they tell no clause from another.
