@@ -66,6 +66,7 @@ class _Vocabulary:
     places: frozenset[str]  # folded province and district names of the plans
     foreign_names: dict[str, str]  # folded -> as written: the foreign names the plans write ("Attapeu")
     names: frozenset[str]  # places, partners and heritage the plans name ("Suwon", "Yên Tử")
+    countries: tuple[str, ...]  # the partner countries the glossary knows, in Vietnamese
 
 
 class OfflineAnswerer:
@@ -87,8 +88,10 @@ class OfflineAnswerer:
     def _build_vocabulary(self, plans: tuple[Plan, ...]) -> _Vocabulary:
         agencies = AgencyNames(plans)
         places = frozenset(fold(n) for p in plans for n in (p.metadata.province, p.metadata.district) if n)
+        countries = tuple(e.vietnamese for e in self.glossary.entries
+                          if e.kind == "country" and fold(e.vietnamese) != "viet nam")
         return _Vocabulary(agencies, Profiler(plans, agencies, self.glossary), places, foreign_names(plans),
-                           proper_names(plans))
+                           proper_names(plans), countries)
 
     def profile(self, question: str, language: str, previous: Turn | None = None) -> Profile:
         return self.vocabulary().profiler.run(question, language, previous)
@@ -168,7 +171,7 @@ class OfflineAnswerer:
         if profile.asks_document:
             fields = [f for f in profile.asks if f in DOCUMENT_SLOTS] or [profile.slot]
             return self._document(self._answering_plans(profile, scope, retrieval), fields, compose)
-        registry = Registry(self.chunks, self.vocabulary().agencies.places)
+        registry = Registry(self.chunks, self.vocabulary().agencies.places, self.vocabulary().countries)
         if profile.agencies and profile.which_plans and not (profile.time or profile.countries or profile.funding):
             # "Which plans give X work?": each plan's duties for X, or the tasks it leads there.
             answer = self._duties(profile, scope, retrieval, compose, registry, previous)

@@ -117,6 +117,12 @@ _REGISTRY = re.compile(r"nhiem vu|hoat dong|viec|noi dung|chuong trinh|su kien|(
                        r"everything|anything|phu luc|appendix|annex|\brows?\b|\bdong nao\b|"
                        r"activit|events?|programs?|"
                        r"programmes?|what (?:is|are) (?:due|planned|scheduled|happening)")
+# Tasks held in another country: "việc nào tổ chức ở nước ngoài", "what is held abroad" (not "người Việt Nam ở
+# nước ngoài", who live there).
+_ABROAD = re.compile(r"\b(?:to chuc|dien ra|thuc hien|hoat dong|viec|di|doan|chuong trinh|su kien)\b(?:\s+\S+){0,3}?\s+"
+                     r"(?:o|tai) nuoc ngoai|\b(?:ra|sang) nuoc ngoai|\b(?:held|take place|takes place|happen\w*|done|"
+                     r"organi[sz]ed|events?|activit\w*|trips?|tasks?|things)\b(?:\s+\S+){0,2}?\s+(?:abroad|overseas|"
+                     r"outside (?:vietnam|the country))|\bin (?:other|foreign) countries")
 # "bao nhiêu nhiệm vụ", "how many Japan activities": a count of tasks (rows, duties), not of people or money.
 _TASKS_COUNTED = re.compile(r"(?:bao nhieu|\bmay|how many|so luong|number of)\s+(?:\S+\s+){0,2}?"
                             r"(?:nhiem vu|hoat dong|viec|cong viec|chuong trinh|su kien|noi dung|muc|dong|tasks?|items?|"
@@ -159,6 +165,7 @@ class Profile:
     sides: int = 0  # how many plans (or places) are named apart: two or more are asked side by side
     agencies: tuple[Agency, ...] = ()  # agencies named (in words or shorthand)
     countries: tuple[str, ...] = ()  # partner countries named, in Vietnamese
+    abroad: bool = False  # tasks held in another country are asked for
     time: TimeAsked | None = None  # a month or quarter asked about
     day: bool = False  # the day asked ("ngày nào"), which a month or quarter does not answer
     years: tuple[int, ...] = ()  # years named, not those of a cited number (2013/QĐ-TTg) or date (30/11/2021)
@@ -290,12 +297,13 @@ class Profiler:
         funding = funding_source(folded)
         section = _section_named(folded)
         counts_tasks = slot == "count" and bool(_TASKS_COUNTED.search(folded))
+        abroad = bool(_ABROAD.search(folded))
         registry = (bool(time) or bool((counts_tasks or _REGISTRY.search(folded) and _LIST.search(folded))
-                                       and (agencies or countries or counts_tasks or funding or section))) \
+                                       and (agencies or countries or counts_tasks or funding or section or abroad))) \
             and (slot != "count" or counts_tasks)  # "bao nhiêu học sinh" is a detail, not a count of rows
         profile = Profile(
             question=question, searched=expanded, language=language, folded=folded, slot=slot, asks=asks,
-            plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, time=time,
+            plans=plans, numbered=numbered, sides=sides, agencies=agencies, countries=countries, abroad=abroad, time=time,
             # "to 2020 rather than the 2030 one": a year said not to be meant is not asked about.
             years=tuple(sorted({int(y) for y in YEAR.findall(folded)} - {int(y) for y in _NOT_MEANT_YEAR.findall(folded)})),
             # The glossary's words are no cue of length; nor is "nội dung" or "mục tiêu" in a question asking
@@ -355,6 +363,7 @@ class Profiler:
             agencies=profile.agencies or before.agencies or (
                 tuple(self.agencies.named(previous.agency))[:1] if profile.refers_back and previous.agency else ()),
             countries=profile.countries or before.countries,
+            abroad=profile.abroad or (before.abroad and not profile.countries),
             time=profile.time or before.time,
             context_terms=carried,
             wants_long=profile.wants_long or (before.wants_long and not profile.slot),

@@ -49,10 +49,27 @@ def country_in(country: str, text: str, as_written: bool = False) -> bool:
     return bool(re.search(rf"\bViệt\s*-\s*{first}\b|\b{first}\s*-\s*Việt\b", text))
 
 
+# Where a task is held ("tại tỉnh Mondulkiri, Vương quốc Campuchia") or where a delegation goes ("Tổ chức đoàn
+# đi sơ kết ... Hội hữu nghị Lào - Việt Nam tỉnh Sê Kông").
+_VENUE = re.compile(r"\btại\s+([^;.()]{1,60})|\bđoàn\s+(?:công tác\s+)?đi\b([^;.()]{1,150})", re.I)
+
+
+def held_abroad(text: str, countries: tuple[str, ...]) -> bool:
+    """The task takes place in another country: where it is held, or where its delegation goes, names a
+    partner country (`countries`, in Vietnamese) or says "nước ngoài"."""
+    for m in _VENUE.finditer(text):
+        place = m.group(1) or m.group(2)
+        if re.match(r"\s*nước ngoài", place, re.I) or any(country_in(c, place, as_written=True) for c in countries):
+            return True
+    return False
+
+
 class Registry:
-    def __init__(self, chunks_of, places: frozenset[str]):
+    def __init__(self, chunks_of, places: frozenset[str], countries: tuple[str, ...] = ()):
+        """`countries`: the partner countries the glossary knows, in Vietnamese (a task abroad names one)."""
         self.chunks_of = chunks_of  # plan key -> its chunks
         self.places = places
+        self.countries = countries
 
     def filtered(self, profile: Profile, plans: list[Plan], evidence: Evidence) -> list[TaskMatch]:
         """Every task of these plans that passes the question's filters, best match first."""
@@ -73,6 +90,8 @@ class Registry:
                     continue
                 if profile.countries and not any(country_in(c, f"{task.content} {task.lead} {task.cooperating}")
                                                  for c in profile.countries):
+                    continue
+                if profile.abroad and not held_abroad(task.content, profile.countries or self.countries):
                     continue
                 chunk = self.chunk_of(plan, task)
                 if chunk is not None:

@@ -484,6 +484,9 @@ def test_an_agency_the_plans_never_write_and_an_outcome_are_declined(sample_assi
     ("kh 94 ha noi ban hanh ngay nao, can cu nhung van ban gi", ("25 tháng 3 năm 2022", "5406/BTTTT-TTĐN"), ()),
     # A summary names the partners its cut lines leave out.
     ("tom tat nhiem vu svhttdl hai duong", ("Suwon", "Kagoshima", "Viêng Chăn"), ()),
+    # The rows held in another country: where each is held, or where its delegation goes; not a Lào row at home.
+    ("kh dak lak 2024 co nhung viec nao to chuc o nuoc ngoai?", ("Sê Kông", "tại Lào", "Jeonju", "Mondulkiri"),
+     ("Buôn Đôn", "Tây Nguyên")),
     # An agency's duties cut short name them too ("tóm gọn" is a summary).
     ("svhttdl hai duong dc giao nhung viec gi, tóm gọn", ("Suwon", "Kagoshima", "Viêng Chăn"), ()),
     # The rows given a month, each with its time; none timed only by the year.

@@ -243,6 +243,12 @@ def test_a_summary_of_the_purpose_is_told_from_a_summary_of_the_rest(profiler):
     assert profiler.run("summarize the plan's aims", "en").purpose
 
 
+def test_tasks_held_abroad_are_told_from_people_living_abroad(profiler):
+    assert profiler.run("kh dak lak co nhung viec nao to chuc o nuoc ngoai?", "vi").abroad
+    assert profiler.run("which activities take place abroad?", "en").abroad
+    assert not profiler.run("kế hoạch làm gì với cộng đồng người Việt Nam ở nước ngoài?", "vi").abroad
+
+
 def test_a_country_of_several_syllables_is_read_in_lower_case(profiler):
     assert profiler.run("nhung viec voi myanmar trong kh quang ngai", "vi").countries == ("Myanmar",)
     assert profiler.run("phong lao dong huyen lam gi", "vi").countries == ()  # "lao" is also a syllable
