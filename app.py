@@ -18,7 +18,6 @@ from pathlib import Path
 
 import gradio as gr
 import pandas as pd
-from starlette.middleware import Middleware
 
 from assistant.answers import Answer
 from assistant.audit import AuditLog
@@ -28,6 +27,7 @@ from assistant.feedback import FeedbackStore
 from assistant.service import Assistant
 from assistant.settings import Settings, load_settings
 from assistant.users import Users
+from assistant.web import front, server
 from index.retriever import Filters
 from ingest import IngestError
 
@@ -346,56 +346,21 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore, audit: Au
     return demo
 
 
-class SessionRequired:
-    """With users configured, every request but the login page and its static files needs a session.
-    Gradio's own checks leave a few routes open (heartbeat, cancel); this closes them all, by default."""
-
-    PUBLIC = {"/", "/login", "/gradio_api/login", "/favicon.ico", "/theme.css", "/gradio_api/startup-events"}
-    PUBLIC_PREFIXES = ("/assets/", "/static/", "/gradio_api/static/", "/svelte/")
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] not in ("http", "websocket") or self._allowed(scope):
-            return await self.app(scope, receive, send)
-        if scope["type"] == "websocket":
-            return await send({"type": "websocket.close", "code": 1008})
-        body = b'{"detail":{"error":"Not authenticated"}}'
-        await send({"type": "http.response.start", "status": 401,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
-
-    def _allowed(self, scope) -> bool:
-        path = scope.get("path", "")
-        if path in self.PUBLIC or path.startswith(self.PUBLIC_PREFIXES):
-            return True
-        gradio_app = scope["app"]
-        cookies = {}
-        for name, value in scope.get("headers", []):
-            if name == b"cookie":
-                for part in value.decode("latin-1").split(";"):
-                    key, _, val = part.strip().partition("=")
-                    cookies[key] = val
-        token = (cookies.get(f"access-token-{gradio_app.cookie_id}")
-                 or cookies.get(f"access-token-unsecure-{gradio_app.cookie_id}"))
-        return bool(token) and token in gradio_app.tokens
-
-
-def launch(settings: Settings, host: str, port: int, prevent_thread_lock: bool = False):
+def launch(settings: Settings, host: str, port: int) -> None:
     assistant = Assistant(settings)
     assistant.warm_up()
     users = Users.load(settings.users)
     feedback = FeedbackStore(settings.store / "feedback.sqlite")
-    demo = build(assistant, users, feedback, AuditLog.of_store(settings.store))
+    audit = AuditLog.of_store(settings.store)
+    demo = build(assistant, users, feedback, audit)
     # Two answers at a time keep each near its single-user speed on two cores; more queue up.
     demo.queue(default_concurrency_limit=2)
-    return demo.launch(server_name=host, server_port=port, auth=users.check if users.required else None,
-                       allowed_paths=[str(assistant.index.files_dir)], css=CSS, show_error=True,
-                       # Gradio refuses a larger upload while receiving it, before it is written out.
-                       max_file_size=f"{settings.max_upload_mb}mb",
-                       prevent_thread_lock=prevent_thread_lock, ssr_mode=False,
-                       app_kwargs={"middleware": [Middleware(SessionRequired)]} if users.required else None)
+    app = front(demo, users, audit, settings, allowed_paths=[str(assistant.index.files_dir)], css=CSS,
+                show_error=True, ssr_mode=False,
+                # Gradio refuses a larger upload while receiving it, before it is written out.
+                max_file_size=f"{settings.max_upload_mb}mb")
+    print(f"* Running on http://{host}:{port}", flush=True)
+    server(app, settings, host, port).run()
 
 
 def main() -> None:

@@ -39,11 +39,32 @@ class Settings:
     # "offline" composes answers from the plans' words (instant, the default); "llm" asks a chat model
     # at llm_url (any OpenAI-compatible server: Ollama's /v1, vLLM, llama_cpp.server) and checks its answer.
     users: Path | None = None  # TOML users file; none: the app runs open (see assistant/users.py)
+    # Logins (assistant/access.py): failures allowed with no wait, then each doubles the wait from 1 s;
+    # this many lock the account (or, the second count, the address) for login_lockout_minutes.
+    login_free_failures: int = 3
+    login_lockout_failures: int = 10
+    # Higher, and half of it free: one office behind one NAT address shares the count.
+    login_address_lockout_failures: int = 30
+    login_lockout_minutes: float = 15.0
+    session_hours: float = 12.0  # a login lasts this long (the cookie's Max-Age too)
+    cookie_secure: bool = False  # true behind TLS: the browser then sends the session cookie over HTTPS only
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (login limits count per client address).
+    trusted_proxies: tuple[str, ...] = ()
     answerer: str = "offline"
     llm_url: str | None = None
     llm_model: str = "qwen2.5-coder-1.5b-instruct"
     llm_api_key: str = ""
     llm_timeout_s: float = 60.0
+
+    def __post_init__(self):
+        for name in ("login_free_failures", "login_lockout_failures", "login_address_lockout_failures"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.login_free_failures >= min(self.login_lockout_failures, self.login_address_lockout_failures):
+            raise ValueError("login_free_failures must be below both lockout counts")
+        for name in ("login_lockout_minutes", "session_hours"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be above 0")
 
     @property
     def load_limits(self) -> LoadLimits:
@@ -78,4 +99,15 @@ def _coerce(kind, value):
         return int(value)
     if kind in ("float", float):
         return float(value)
+    if kind in ("bool", bool):
+        if isinstance(value, bool):
+            return value
+        if str(value).strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(value).strip().lower() in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"not a yes/no value: {value!r}")
+    if kind in ("tuple[str, ...]",):
+        items = value.split(",") if isinstance(value, str) else value  # the environment: comma-separated
+        return tuple(item.strip().rstrip("/") for item in items if item.strip())
     return value

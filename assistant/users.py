@@ -11,6 +11,7 @@ atomically, readable by its owner only (0600), and reads it back before putting 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -59,8 +60,10 @@ class Users:
         return bool(self.users)
 
     def check(self, name: str, password: str) -> bool:
+        """As slow for a name nobody has as for a wrong password, so the time tells no name apart."""
         user = self.users.get(name)
-        return user is not None and verify_password(password, user.password_hash)
+        matched = verify_password(password, user.password_hash if user else _dummy_hash())
+        return user is not None and matched
 
     def is_admin(self, name: str | None) -> bool:
         """Admins manage plans; with no users configured the single local user does."""
@@ -88,6 +91,12 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     candidate = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), bytes.fromhex(salt), int(iterations))
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked for unknown names; made on first need, not at import (the command line imports this module)."""
+    return password_hash(os.urandom(16).hex())
 
 
 def check_name(name: str) -> None:

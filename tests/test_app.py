@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.audit import AuditLog
 from assistant.feedback import FeedbackStore
 from assistant.users import add_user
 
@@ -226,9 +227,67 @@ def test_no_endpoint_answers_without_a_session(app_url):
                                                   "session_hash": "x", "event_id": "x"})
             assert response.status_code == 401, path
         login = anonymous.post("/login", data={"username": READER[0], "password": "wrong"})
-        assert login.status_code == 400 and not anonymous.cookies
-        page = anonymous.get("/")  # the login page itself, with no plan text in it
-        assert page.status_code == 200 and "Hàn Quốc" not in page.text
+        assert login.status_code == 401 and not anonymous.cookies
+
+
+# What the app would tell a stranger: its endpoints, its plans, its settings.
+APP_WORDS = ("gradio_api_info", "gradio_config", "named_endpoints", "/ask", "reindex", "upload", "feedback",
+             "gia-lai", "Gia Lai", "dak-lak", "Hàn Quốc", "Sở Tài chính", "embeddinggemma", "admin")
+
+
+def test_before_login_the_page_and_everything_it_loads_say_nothing_of_the_app(browser, app_url, shots):
+    import re
+
+    import httpx
+
+    page = browser.new_page()
+    loaded = []
+    page.on("request", lambda request: loaded.append(request.url))
+    page.goto(app_url)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(shots / "login.png"), full_page=True)
+    assert page.locator("input").count() == 2 and page.locator("button").count() == 1
+    assert page.inner_text("body").split() == "Đăng nhập / Log in Tên đăng nhập / username Mật khẩu / password " \
+        "Đăng nhập / Login".split()
+    with _session(app_url, READER) as reader:  # the assets Gradio's own page loads, once logged in
+        assets = re.findall(r'(?:src|href)="(?:\./|/)?((?:assets|static|svelte|gradio_api)/[^"]+)"',
+                            reader.get("/").text)
+    assert assets
+    gradio_paths = ["config", "gradio_api/info", "gradio_api/openapi.json", "theme.css", "favicon.ico",
+                    "manifest.json", "gradio_api/startup-events", "login_check", "gradio_api/login_check",
+                    "gradio_api/user", "gradio_api/app_id", "gradio_api/token", *assets]
+    with httpx.Client(timeout=30) as anonymous:
+        for url in [*dict.fromkeys(loaded), *(app_url + path for path in gradio_paths)]:
+            response = anonymous.get(url)
+            said = [word for word in APP_WORDS if word in response.text]
+            assert not said, (url, said)
+            if url.rstrip("/") != app_url.rstrip("/"):
+                assert response.status_code == 401, url
+    assert all(url.startswith(app_url) for url in loaded) and set(loaded) <= {app_url, app_url + "favicon.ico"}
+
+    page.get_by_label("username").fill(READER[0])
+    page.get_by_label("password").fill("not-the-password")
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_selector("#message:has-text('Wrong user name or password')", timeout=10000)
+    page.get_by_label("password").fill(READER[1])
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_selector("#question textarea", timeout=60000)
+    page.close()
+
+
+def test_a_login_sets_one_session_cookie_and_logins_are_audited(app_url):
+    import httpx
+
+    httpx.post(app_url + "login", data={"username": "nobody-here", "password": "a-guess-1234"})
+    response = httpx.post(app_url + "login", data={"username": READER[0], "password": READER[1]})
+    assert response.status_code == 200
+    [cookie] = response.headers.get_list("set-cookie")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=43200" in cookie
+    assert "Secure" not in cookie  # PLAN_ASSISTANT_COOKIE_SECURE=true behind TLS
+    rows = [(r["action"], r["user"], r["address"], r["result"]) for r in AuditLog.of_store(APP_STORE["path"]).rows()]
+    assert ("failed login", "nobody-here", "127.0.0.1", "unknown user") in rows
+    assert ("failed login", READER[0], "127.0.0.1", "wrong password") in rows
+    assert rows[-1] == ("login", READER[0], "127.0.0.1", "ok")
 
 
 def test_readers_cannot_reindex_delete_or_read_feedback(app_url):

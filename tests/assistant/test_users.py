@@ -11,7 +11,8 @@ from assistant.users import MIN_PASSWORD_LENGTH, UserError, Users, add_user
 
 def add(path, name, password, role="reader"):
     return subprocess.run([sys.executable, "-m", "assistant", "add-user", name, "--role", role, "--users", str(path),
-                           "--password-stdin"], input=password + "\n", capture_output=True, text=True, timeout=60)
+                           "--password-stdin", "--store", str(path.parent / "store")], input=password + "\n",
+                          capture_output=True, text=True, timeout=60)
 
 
 def test_add_user_refuses_short_passwords_and_ones_holding_the_name(tmp_path):

@@ -1,0 +1,167 @@
+"""The HTTP front of the app: the login, sessions, and what every response carries.
+
+Gradio is mounted inside a FastAPI app of our own, so that everything here runs before Gradio sees a
+request: with users configured, a request without a session gets the login page (`/`) or a 401, and
+never any of Gradio's pages, assets, config or API description; logins are checked here, slowly
+for whoever keeps guessing (assistant/access.py), and the session is one HttpOnly, SameSite=Lax cookie
+with an expiry.
+"""
+from __future__ import annotations
+
+import anyio
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.requests import cookie_parser
+
+from assistant.access import Limit, LoginGuard, Sessions, retry_after
+from assistant.audit import AuditLog
+from assistant.settings import Settings
+from assistant.users import Users
+
+COOKIE = "plan-assistant-session"
+MAX_LOGIN_BYTES = 16_384
+NAME_KEPT = 200  # characters of a typed user name kept in the audit log
+WRONG = "Sai tên đăng nhập hoặc mật khẩu / Wrong user name or password"
+LOGIN_PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Đăng nhập / Log in</title>
+<style>
+body { font-family: system-ui, sans-serif; background: #f5f5f5; margin: 0; }
+form { max-width: 22rem; margin: 12vh auto; background: #fff; padding: 2rem; border-radius: 8px;
+       box-shadow: 0 1px 4px rgba(0,0,0,.15); display: flex; flex-direction: column; gap: .5rem; }
+input, button { font-size: 1rem; padding: .5rem; }
+button { margin-top: 1rem; background: #c0392b; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
+#message { color: #c0392b; min-height: 1.5em; margin: 0; }
+</style></head>
+<body><form id="login" method="post" action="login">
+<h1>Đăng nhập / Log in</h1>
+<label for="username">Tên đăng nhập / username</label>
+<input id="username" name="username" autocomplete="username" required autofocus>
+<label for="password">Mật khẩu / password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Đăng nhập / Login</button>
+<p id="message" role="alert"></p>
+</form>
+<script>
+document.getElementById("login").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const message = document.getElementById("message");
+  message.textContent = "";
+  const response = await fetch("login", {method: "POST", body: new URLSearchParams(new FormData(event.target)),
+                                         credentials: "same-origin"});
+  if (response.ok) { location.reload(); return; }
+  const body = await response.json().catch(() => ({}));
+  message.textContent = body.detail || ("HTTP " + response.status);
+});
+</script></body></html>
+"""
+
+
+def _cookie(scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            return cookie_parser(value.decode("latin-1")).get(COOKIE)
+    return None
+
+
+async def _refuse(scope, send, status: int, detail: str, extra: list[tuple[bytes, bytes]] = ()) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    body = JSONResponse({"detail": detail}).body
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *extra]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class SessionRequired:
+    """With users configured: the login page at `/` and the login and logout routes are all a request
+    without a session may reach; everything else (Gradio's page, assets, config, API, files) answers 401."""
+
+    OPEN = ("/login", "/logout")
+
+    def __init__(self, app, sessions: Sessions):
+        self.app = app
+        self.sessions = sessions
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket") or scope.get("path") in self.OPEN:
+            return await self.app(scope, receive, send)
+        if self.sessions.user(_cookie(scope)) is not None:
+            return await self.app(scope, receive, send)
+        if scope["type"] == "http" and scope["path"] == "/" and scope["method"] in ("GET", "HEAD"):
+            body = LOGIN_PAGE.encode()
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
+            return
+        await _refuse(scope, send, 401, "Not authenticated")
+
+
+def front(demo: gr.Blocks, users: Users, audit: AuditLog, settings: Settings, **mount) -> FastAPI:
+    """The app to serve: Gradio's `demo` behind the login."""
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    sessions = Sessions(settings.session_hours * 3600)
+    minutes = settings.login_lockout_minutes * 60
+    # An address is shared (one office behind one NAT): half its lockout count goes free before any wait.
+    shared = max(settings.login_free_failures, settings.login_address_lockout_failures // 2)
+    guard = LoginGuard(account=Limit(settings.login_free_failures, settings.login_lockout_failures, minutes),
+                       address=Limit(shared, settings.login_address_lockout_failures, minutes))
+    hashing = anyio.CapacityLimiter(1)  # password checks take one core at most, whoever sends them
+
+    async def note(action: str, user: str, address: str, target: str = "", result: str = "ok") -> None:
+        await anyio.to_thread.run_sync(lambda: audit.record(action, user=user[:NAME_KEPT], address=address,
+                                                            target=target, result=result))
+
+    if users.required:
+        @app.post("/login")
+        async def login(request: Request):
+            if int(request.headers.get("content-length") or 0) > MAX_LOGIN_BYTES:
+                return JSONResponse({"detail": "Too large"}, status_code=413)
+            form = await request.form()
+            name, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
+            address = request.client.host if request.client else ""
+            wait, _ = guard.wait(name, address)
+            if wait > 0:  # refused unchecked: guessing faster buys nothing
+                seconds = retry_after(wait)
+                return JSONResponse({"detail": f"Quá nhiều lần sai; thử lại sau {seconds} giây / "
+                                               f"Too many failed logins; try again in {seconds} s"},
+                                    status_code=429, headers={"Retry-After": str(seconds)})
+            if not await anyio.to_thread.run_sync(users.check, name, password, limiter=hashing):
+                locked = guard.failed(name, address)
+                await note("failed login", name, address,
+                           result="wrong password" if name in users.users else "unknown user")
+                for kind, seconds in locked:
+                    await note("locked out", name, address, target=kind, result=f"for {seconds / 60:g} min")
+                return JSONResponse({"detail": WRONG}, status_code=401)
+            guard.succeeded(name, address)
+            await note("login", name, address)
+            response = JSONResponse({"success": True})
+            response.set_cookie(COOKIE, sessions.open(name), max_age=int(sessions.lifetime_s), path="/",
+                                httponly=True, samesite="lax", secure=settings.cookie_secure)
+            return response
+
+        @app.get("/logout")
+        def logout(request: Request):
+            sessions.close(request.cookies.get(COOKIE))
+            response = RedirectResponse("/", status_code=303)
+            response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=settings.cookie_secure)
+            return response
+
+        app.add_middleware(SessionRequired, sessions=sessions)
+        mount["auth_dependency"] = lambda request: sessions.user(request.cookies.get(COOKIE))
+    return gr.mount_gradio_app(app, demo, path="/", **mount)
+
+
+def server(app: FastAPI, settings: Settings, host: str, port: int) -> uvicorn.Server:
+    """Client addresses (the login limits count per address) come from X-Forwarded-For only when the
+    connection comes from a proxy the settings trust. On SIGTERM open event streams (every open page
+    holds one) get 5 s, not forever."""
+    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", server_header=False,
+                                         proxy_headers=bool(settings.trusted_proxies),
+                                         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+                                         timeout_graceful_shutdown=5))

@@ -1,0 +1,116 @@
+"""The HTTP front (assistant/web.py) over real HTTP: uvicorn on a free port serving `front()` around a small
+Gradio app, with limits and lifetimes short enough to watch a lockout and an expiry happen."""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import gradio as gr
+import httpx
+import pytest
+
+from assistant.audit import AuditLog
+from assistant.settings import load_settings
+from assistant.users import Users, add_user
+from assistant.web import COOKIE, front, server
+
+LAN, MINH = ("lan", "trang-bac-ha-ngan"), ("minh", "song-hong-chay-qua")
+
+
+def shout(text: str) -> str:
+    return text.upper()
+
+
+@pytest.fixture
+def start(tmp_path):
+    """start(**settings) -> base URL of a running app with two users, X-Forwarded-For trusted from loopback
+    (so one test can speak from many addresses)."""
+    users = tmp_path / "users.toml"
+    add_user(users, *LAN[:1], "admin", LAN[1])
+    add_user(users, *MINH[:1], "reader", MINH[1])
+    running = []
+
+    def start_app(with_users: bool = True, **overrides) -> str:
+        settings = load_settings(store=tmp_path / "store", users=users if with_users else None,
+                                 trusted_proxies="127.0.0.1", **overrides)
+        with gr.Blocks() as demo:
+            gr.Textbox(label="Câu hỏi")
+            gr.api(shout, api_name="shout")
+        demo.queue()
+        app = front(demo, Users.load(settings.users), AuditLog.of_store(settings.store), settings, ssr_mode=False)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        running.append(srv := server(app, settings, "127.0.0.1", port))
+        threading.Thread(target=srv.run, daemon=True).start()
+        deadline = time.monotonic() + 30
+        while not srv.started:
+            assert time.monotonic() < deadline, "the app did not start"
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port}"
+
+    yield start_app
+    for srv in running:
+        srv.should_exit = True
+
+
+def login(url, user, address, password=None):
+    return httpx.post(f"{url}/login", data={"username": user[0], "password": password or user[1]},
+                      headers={"X-Forwarded-For": address})
+
+
+def test_a_guessed_account_waits_longer_each_time_then_locks(start, tmp_path):
+    url = start(login_free_failures=2, login_lockout_failures=4, login_lockout_minutes=3 / 60)
+    for _ in range(3):
+        assert login(url, LAN, "10.0.0.1", "wrong-guess").status_code == 401
+    early = login(url, LAN, "10.0.0.1")  # the right password, but before the wait is over: not even checked
+    assert early.status_code == 429 and early.headers["retry-after"] == "1" and "try again in 1 s" in early.text
+    time.sleep(1.05)
+    assert login(url, LAN, "10.0.0.1", "wrong-guess").status_code == 401  # the fourth: locked for 3 s
+    locked = login(url, LAN, "10.0.0.2")  # from anywhere
+    assert locked.status_code == 429 and locked.headers["retry-after"] == "3"
+    assert login(url, MINH, "10.0.0.1").status_code == 200  # other accounts, even from that address
+    time.sleep(3.05)
+    assert login(url, LAN, "10.0.0.1").status_code == 200
+
+    rows = [(r["action"], r["user"], r["address"], r["target"], r["result"])
+            for r in AuditLog.of_store(tmp_path / "store").rows()]
+    assert rows.count(("failed login", "lan", "10.0.0.1", "", "wrong password")) == 4
+    assert ("locked out", "lan", "10.0.0.1", "account", "for 0.05 min") in rows
+    assert rows[-1] == ("login", "lan", "10.0.0.1", "", "ok") and ("login", "minh", "10.0.0.1", "", "ok") in rows
+    assert len(rows) == 7  # the refused tries are not checked, so not logged one by one
+
+
+def test_an_address_trying_many_names_is_slowed_then_locked(start, tmp_path):
+    url = start(login_free_failures=1, login_lockout_failures=5, login_address_lockout_failures=6,
+                login_lockout_minutes=1)
+    for n in range(3):  # half the address's count goes free
+        assert login(url, (f"guess{n}", "x"), "10.0.0.9").status_code == 401
+    assert login(url, ("guess3", "x"), "10.0.0.9").status_code == 401
+    assert login(url, MINH, "10.0.0.9").status_code == 429
+    time.sleep(1.05)
+    assert login(url, ("guess4", "x"), "10.0.0.9").status_code == 401
+    time.sleep(2.05)
+    assert login(url, ("guess5", "x"), "10.0.0.9").status_code == 401  # the sixth: the address is locked
+    refused = login(url, MINH, "10.0.0.9")
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "60"
+    assert login(url, MINH, "10.0.0.10").status_code == 200
+    rows = AuditLog.of_store(tmp_path / "store").rows()
+    assert [r["result"] for r in rows if r["action"] == "failed login"] == ["unknown user"] * 6
+    assert [(r["target"], r["user"]) for r in rows if r["action"] == "locked out"] == [("address", "guess5")]
+
+
+def test_one_session_cookie_httponly_lax_expiring_secure_by_setting(start):
+    url = start(session_hours=2 / 3600, cookie_secure=True)
+    response = login(url, MINH, "10.0.0.1")
+    cookies = response.headers.get_list("set-cookie")
+    assert len(cookies) == 1
+    flags = {part.strip().split("=")[0].lower(): part.strip() for part in cookies[0].split(";")}
+    assert set(flags) == {COOKIE, "httponly", "max-age", "path", "samesite", "secure"}
+    assert flags["max-age"] == "Max-Age=2" and flags["samesite"].lower() == "samesite=lax"
+    token = {COOKIE: response.cookies[COOKIE]}
+    assert httpx.get(f"{url}/config", cookies=token).status_code == 200
+    time.sleep(2.1)
+    assert httpx.get(f"{url}/config", cookies=token).status_code == 401  # expired on the server too
+    assert "Secure" not in login(start(), MINH, "10.0.0.1").headers["set-cookie"]  # off by default
