@@ -12,7 +12,7 @@ from assistant.answers import Answer, Citation, cite
 from assistant.evidence import Unit, heading_above
 from assistant.profile import Turn
 from assistant.registry import TaskMatch
-from assistant.vocabulary import CITED_NUMBER, fold, is_heading, is_instruction, sentences, wordset
+from assistant.vocabulary import CITED_NUMBER, fold, funding_sources, is_heading, is_instruction, sentences, wordset
 from index.chunks import Chunk, smallest_holding
 from index.glossary import Glossary
 from index.plans import PlanStore
@@ -180,7 +180,9 @@ class Composer:
         # What a task is tells the rows apart: when many share the room, their fields give way to it (the
         # field asked last), and rows that still do not fit are counted in the line after them.
         # "mỗi mục mấy việc?": how many in each group of the plan's table, when there are several
-        groups = _by_group(matches, self.t["tasks_by_group"]) if counted else ""
+        by_funding = counted and self.turn.profile is not None and self.turn.profile.by_funding
+        groups = (_by_funding(matches, self.t["tasks_by_funding"]) if by_funding
+                  else _by_group(matches, self.t["tasks_by_group"]) if counted else "")
         room = budget - 90 - len(groups) - (len(self.t["tasks_more"]) if len(matches) > len(shown) else 0)
         # Who leads stays in every row when the question's own words are about the leads ("do các hội hữu nghị").
         about_leads = self.turn.profile is not None and any(
@@ -521,6 +523,18 @@ def _by_group(matches: list[TaskMatch], template: str) -> str:
         return ""
     return " " + template.format(groups="; ".join(f"{label.split(PATH_SEPARATOR)[-1]}. {clip(headings[label], 60)}: {n}"
                                                   for label, n in groups.items()))
+
+
+def _by_funding(matches: list[TaskMatch], template: str) -> str:
+    """The count of tasks of each kind of funding (FUNDING_SOURCES), each kind named as its first row writes
+    it; a cell of no known kind counts as written."""
+    kinds: dict[str, list[str]] = {}
+    for m in matches:
+        cell = " ".join(m.task.funding.split()) or "—"
+        kind = next(iter(funding_sources(fold(cell))), fold(cell))
+        kinds.setdefault(kind, []).append(cell)
+    return " " + template.format(groups="; ".join(f"{clip(cells[0], 60)}: {len(cells)}"
+                                                  for cells in sorted(kinds.values(), key=len, reverse=True)))
 
 
 def place_of(plan: Plan) -> str:

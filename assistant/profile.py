@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.vocabulary import (DOCUMENT_NUMBER, Agency, AgencyNames, TimeAsked, content_words, country_named,
-                                  counted_noun, fold, folded_phrases, funding_source, time_asked)
+                                  counted_noun, fold, folded_phrases, funding_sources, time_asked)
 from index.glossary import Glossary
 from index.retriever import YEAR, PlanPlaces
 from ingest import Plan
@@ -123,6 +123,8 @@ _ABROAD = re.compile(r"\b(?:to chuc|dien ra|thuc hien|hoat dong|viec|di|doan|chu
                      r"(?:o|tai) nuoc ngoai|\b(?:ra|sang) nuoc ngoai|\b(?:held|take place|takes place|happen\w*|done|"
                      r"organi[sz]ed|events?|activit\w*|trips?|tasks?|things)\b(?:\s+\S+){0,2}?\s+(?:abroad|overseas|"
                      r"outside (?:vietnam|the country))|\bin (?:other|foreign) countries")
+_BY_FUNDING = re.compile(r"(?:theo|moi|tung) (?:loai |nguon )?(?:kinh phi|nguon)|\bby (?:funding|source)|"
+                         r"(?:each|every|per) (?:funding|source)")
 # "bao nhiêu nhiệm vụ", "how many Japan activities": a count of tasks (rows, duties), not of people or money.
 _TASKS_COUNTED = re.compile(r"(?:bao nhieu|\bmay|how many|so luong|number of)\s+(?:\S+\s+){0,2}?"
                             r"(?:nhiem vu|hoat dong|viec|cong viec|chuong trinh|su kien|noi dung|muc|dong|tasks?|items?|"
@@ -177,6 +179,7 @@ class Profile:
     purpose: bool = False  # the plan's purpose, aims or requirements are asked about
     section: tuple[str, ...] = ()  # a part named by number: ("Phụ lục", "IV"), ("2", "3")
     funding: str | None = None  # a kind of funding asked about (FUNDING_SOURCES): a filter on tasks
+    by_funding: bool = False  # tasks counted by the kind of funding each states
     which_plans: bool = False  # "which plans ...": one short line per plan
     registry: bool = False  # about tasks as data (filtered by time, agency or country)
     counts_tasks: bool = False  # a count of tasks or duties ("bao nhiêu nhiệm vụ"), not of people or money
@@ -294,9 +297,17 @@ class Profiler:
         # Nor, in a plan named, do the words of its title ("thông tin đối ngoại" in Lào Cai's): it is about them.
         titles = {w for p in self.plans if p.key in plans for w in content_words(p.metadata.title or "")}
         words = [w for w in words if w not in titles] or words
-        funding = funding_source(folded)
+        kinds = funding_sources(folded)
+        funding = kinds[0] if kinds else None
         section = _section_named(folded)
+        if kinds and "count" in asks and slot == "amount" and _TASKS_COUNTED.search(folded):
+            # "bao nhiêu dòng dùng ngân sách nhà nước": rows counted, the budget a filter, no sum of money asked.
+            slot, asks = "count", tuple(a for a in asks if a != "amount")
         counts_tasks = slot == "count" and bool(_TASKS_COUNTED.search(folded))
+        # "bao nhiêu dòng ngân sách, bao nhiêu dòng không phát sinh": every row, counted by its funding.
+        by_funding = counts_tasks and (len(kinds) > 1 or bool(_BY_FUNDING.search(folded)))
+        if by_funding:
+            funding = None
         abroad = bool(_ABROAD.search(folded))
         registry = (bool(time) or bool((counts_tasks or _REGISTRY.search(folded) and _LIST.search(folded))
                                        and (agencies or countries or counts_tasks or funding or section or abroad))) \
@@ -311,7 +322,7 @@ class Profiler:
             terms=tuple(words), wants_long=bool(_LONG.search(fold(spelled))) and (
                 slot not in SHORT_SLOTS or bool(_EVERY.search(fold(spelled)))),
             compare=bool(_COMPARE.search(folded)),
-            outline=bool(_OUTLINE.search(folded)), purpose=bool(re.search(_PURPOSE, folded)), section=section, funding=funding,
+            outline=bool(_OUTLINE.search(folded)), purpose=bool(re.search(_PURPOSE, folded)), section=section, funding=funding, by_funding=by_funding,
             # "kh 34 căn cứ vào những kế hoạch nào?" asks for the documents a named plan cites, not which plans.
             which_plans=bool(_WHICH_PLANS.search(folded)) and not (slot == "basis" and plans),
             registry=registry, counts_tasks=counts_tasks, other_documents=others,

@@ -411,9 +411,10 @@ FUNDING_SOURCES: tuple[tuple[str, re.Pattern], ...] = (
 )
 
 
-def funding_source(folded_question: str) -> str | None:
-    """The kind of funding a question asks about ("xa hoi hoa" for "socialized sources"), folded."""
-    return next((kind for kind, pattern in FUNDING_SOURCES if pattern.search(folded_question)), None)
+def funding_sources(folded_text: str) -> tuple[str, ...]:
+    """The kinds of funding a question asks about, or a row's funding cell states ("xa hoi hoa" for
+    "socialized sources"), folded, in FUNDING_SOURCES order."""
+    return tuple(kind for kind, pattern in FUNDING_SOURCES if pattern.search(folded_text))
 
 
 # -- what a count counts ---------------------------------------------------------------------------

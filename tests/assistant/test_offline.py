@@ -487,6 +487,9 @@ def test_an_agency_the_plans_never_write_and_an_outcome_are_declined(sample_assi
     # The rows held in another country: where each is held, or where its delegation goes; not a Lào row at home.
     ("kh dak lak 2024 co nhung viec nao to chuc o nuoc ngoai?", ("Sê Kông", "tại Lào", "Jeonju", "Mondulkiri"),
      ("Buôn Đôn", "Tây Nguyên")),
+    # Rows counted by two kinds of funding: every row, counted by the kind its funding cell states.
+    ("phu luc dak lak co bao nhieu dong dung ngan sach nha nuoc, bao nhieu dong khong phat sinh kinh phi?",
+     ("31", ": 19", "Không phát sinh: 11", "Nguồn xã hội hoá: 1"), ()),
     # An agency's duties cut short name them too ("tóm gọn" is a summary).
     ("svhttdl hai duong dc giao nhung viec gi, tóm gọn", ("Suwon", "Kagoshima", "Viêng Chăn"), ()),
     # The rows given a month, each with its time; none timed only by the year.

@@ -243,6 +243,13 @@ def test_a_summary_of_the_purpose_is_told_from_a_summary_of_the_rest(profiler):
     assert profiler.run("summarize the plan's aims", "en").purpose
 
 
+def test_rows_counted_by_their_funding_ask_no_sum_of_money(profiler):
+    profile = profiler.run("bao nhieu dong dung ngan sach nha nuoc, bao nhieu dong khong phat sinh kinh phi?", "vi")
+    assert profile.slot == "count" and profile.by_funding and profile.funding is None
+    one = profiler.run("bao nhiêu nhiệm vụ không phát sinh kinh phí?", "vi")
+    assert one.funding == "khong phat sinh" and not one.by_funding
+
+
 def test_tasks_held_abroad_are_told_from_people_living_abroad(profiler):
     assert profiler.run("kh dak lak co nhung viec nao to chuc o nuoc ngoai?", "vi").abroad
     assert profiler.run("which activities take place abroad?", "en").abroad
