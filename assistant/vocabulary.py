@@ -27,7 +27,7 @@ ADMINISTRATIVE = {
     "dnnd": "đối ngoại nhân dân", "kh": "kế hoạch", "qd": "quyết định", "ttg": "Thủ tướng",
     "tw": "trung ương", "nd": "nội dung", "ktxh": "kinh tế - xã hội", "nvnonn": "người Việt Nam ở nước ngoài",
     "ngan sach": "ngân sách", "hnqt": "hội nhập quốc tế", "cq": "cơ quan", "dv": "đơn vị", "vn": "Việt Nam",
-    "pl": "phụ lục", "vh": "văn hóa", "vb": "văn bản",
+    "pl": "phụ lục", "vh": "văn hóa", "vb": "văn bản", "kp": "kinh phí", "dn": "doanh nghiệp", "nsnn": "ngân sách nhà nước",
 }
 # Chat spellings of everyday words, read only as typed in lower case ("Ko Nhéc" is a place).
 CHAT = {"ko": "không", "kg": "không", "hok": "không", "dc": "được", "đc": "được", "ntn": "như thế nào",

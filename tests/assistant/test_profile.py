@@ -243,6 +243,11 @@ def test_a_summary_of_the_purpose_is_told_from_a_summary_of_the_rest(profiler):
     assert profiler.run("summarize the plan's aims", "en").purpose
 
 
+def test_officials_shorthand_for_funding_is_read(profiler):
+    profile = profiler.run("su kien nay co ton kp ko", "vi")
+    assert "kinh phí" in profile.searched and profile.slot == "funding"
+
+
 def test_rows_counted_by_their_funding_ask_no_sum_of_money(profiler):
     profile = profiler.run("bao nhieu dong dung ngan sach nha nuoc, bao nhieu dong khong phat sinh kinh phi?", "vi")
     assert profile.slot == "count" and profile.by_funding and profile.funding is None
