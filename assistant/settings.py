@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ingest import LoadLimits
 
@@ -48,6 +49,8 @@ class Settings:
     login_lockout_minutes: float = 15.0
     session_hours: float = 12.0  # a login lasts this long (the cookie's Max-Age too)
     cookie_secure: bool = False  # true behind TLS: the browser then sends the session cookie over HTTPS only
+    # Origins (scheme://host[:port]) whose pages may call the app with the user's cookie; none by default.
+    cors_origins: tuple[str, ...] = ()
     # Addresses of reverse proxies whose X-Forwarded-For is believed (login limits count per client address).
     trusted_proxies: tuple[str, ...] = ()
     answerer: str = "offline"
@@ -65,6 +68,10 @@ class Settings:
         for name in ("login_lockout_minutes", "session_hours"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be above 0")
+        for origin in self.cors_origins:
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+                raise ValueError(f"cors_origins: {origin!r} is not an origin like https://plans.example.gov.vn")
 
     @property
     def load_limits(self) -> LoadLimits:
@@ -83,11 +90,9 @@ def load_settings(**overrides) -> Settings:
         if env is not None:
             values[field.name] = env
     values.update({k: v for k, v in overrides.items() if v is not None})
-    settings = Settings()
-    for field in fields(Settings):
-        if field.name in values:
-            settings = replace(settings, **{field.name: _coerce(field.type, values[field.name])})
-    return settings
+    # All at once: a check across fields (free failures below the lockout) sees the final values.
+    return Settings(**{field.name: _coerce(field.type, values[field.name]) for field in fields(Settings)
+                       if field.name in values})
 
 
 def _coerce(kind, value):

@@ -4,15 +4,20 @@ Gradio is mounted inside a FastAPI app of our own, so that everything here runs 
 request: with users configured, a request without a session gets the login page (`/`) or a 401, and
 never any of Gradio's pages, assets, config or API description; logins are checked here, slowly
 for whoever keeps guessing (assistant/access.py), and the session is one HttpOnly, SameSite=Lax cookie
-with an expiry.
+with an expiry. Every response forbids framing and MIME sniffing; CORS is off except for the origins
+the settings list; a state-changing request from another site's page is refused.
 """
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 import anyio
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware  # this class: Gradio then adds no CORS of its own
 from starlette.requests import cookie_parser
 
 from assistant.access import Limit, LoginGuard, Sessions, retry_after
@@ -23,6 +28,8 @@ from assistant.users import Users
 COOKIE = "plan-assistant-session"
 MAX_LOGIN_BYTES = 16_384
 NAME_KEPT = 200  # characters of a typed user name kept in the audit log
+SECURITY_HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"),
+                    (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
 WRONG = "Sai tên đăng nhập hoặc mật khẩu / Wrong user name or password"
 LOGIN_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -77,6 +84,57 @@ async def _refuse(scope, send, status: int, detail: str, extra: list[tuple[bytes
     await send({"type": "http.response.body", "body": body})
 
 
+class SecurityHeaders:
+    """On every response: no framing by another site, no MIME sniffing, no full URL leaked in Referer."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    headers[name.decode()] = value.decode()
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
+
+
+class SameOrigin:
+    """CSRF: a request that can change something (anything but GET, HEAD, OPTIONS, and every websocket)
+    sent by a page of another origin is refused. Browsers name the page's origin in `Origin` (or, lacking
+    it, `Referer`); a request naming neither comes from a program, not a page, and carries no one's cookie
+    by accident."""
+
+    SAFE = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, app, allowed: tuple[str, ...]):
+        self.app = app
+        self.allowed = set(allowed)
+
+    async def __call__(self, scope, receive, send):
+        changing = scope["type"] == "websocket" or (scope["type"] == "http" and scope["method"] not in self.SAFE)
+        if changing:
+            headers = Headers(scope=scope)
+            origin = headers.get("origin")
+            if origin is None and headers.get("referer"):
+                referer = urlsplit(headers["referer"])
+                origin = f"{referer.scheme}://{referer.netloc}"
+            if origin is not None and not self._same(origin, headers.get("host", "")):
+                return await _refuse(scope, send, 403, "Yêu cầu từ trang khác bị từ chối / Cross-site request refused")
+        return await self.app(scope, receive, send)
+
+    def _same(self, origin: str, host: str) -> bool:
+        if origin.rstrip("/") in self.allowed:
+            return True
+        parts = urlsplit(origin)
+        return parts.scheme in ("http", "https") and bool(host) and parts.netloc == host
+
+
 class SessionRequired:
     """With users configured: the login page at `/` and the login and logout routes are all a request
     without a session may reach; everything else (Gradio's page, assets, config, API, files) answers 401."""
@@ -103,7 +161,7 @@ class SessionRequired:
 
 
 def front(demo: gr.Blocks, users: Users, audit: AuditLog, settings: Settings, **mount) -> FastAPI:
-    """The app to serve: Gradio's `demo` behind the login."""
+    """The app to serve: Gradio's `demo` behind the login, the headers and the origin checks."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     sessions = Sessions(settings.session_hours * 3600)
     minutes = settings.login_lockout_minutes * 60
@@ -154,6 +212,11 @@ def front(demo: gr.Blocks, users: Users, audit: AuditLog, settings: Settings, **
 
         app.add_middleware(SessionRequired, sessions=sessions)
         mount["auth_dependency"] = lambda request: sessions.user(request.cookies.get(COOKIE))
+    app.add_middleware(SameOrigin, allowed=settings.cors_origins)
+    # Listed origins only; none by default, so no other site's page may read a response with the cookie.
+    app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,
+                       allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(SecurityHeaders)
     return gr.mount_gradio_app(app, demo, path="/", **mount)
 
 

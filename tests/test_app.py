@@ -275,6 +275,24 @@ def test_before_login_the_page_and_everything_it_loads_say_nothing_of_the_app(br
     page.close()
 
 
+def test_every_response_forbids_framing_and_other_sites(app_url):
+    key = "gia-lai-ke-hoach-ngoai-giao-van-hoa-2030"
+    evil = {"Host": "plans.office.gov.vn", "Origin": "https://evil.example"}  # the real-host-name case
+    with _session(app_url, ADMIN) as admin:
+        for path in ("/", "/config", "/gradio_api/info", "/login"):
+            headers = admin.get(path).headers
+            assert headers["x-frame-options"] == "DENY", path
+            assert headers["content-security-policy"] == "frame-ancestors 'none'", path
+            assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "same-origin"
+        assert "access-control-allow-origin" not in admin.get("/config", headers=evil).headers
+        preflight = admin.options("/gradio_api/call/reindex", headers={**evil, "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in preflight.headers
+        before = len(AuditLog.of_store(APP_STORE["path"]).rows())
+        assert admin.post("/gradio_api/call/reindex", json={"data": [key]}, headers=evil).status_code == 403
+        time.sleep(1)
+        assert [r for r in AuditLog.of_store(APP_STORE["path"]).rows()[before:] if r["action"] == "reindex"] == []
+
+
 def test_a_login_sets_one_session_cookie_and_logins_are_audited(app_url):
     import httpx
 

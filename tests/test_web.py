@@ -16,6 +16,7 @@ from assistant.users import Users, add_user
 from assistant.web import COOKIE, front, server
 
 LAN, MINH = ("lan", "trang-bac-ha-ngan"), ("minh", "song-hong-chay-qua")
+LISTED = "https://plans.example.gov.vn"
 
 
 def shout(text: str) -> str:
@@ -114,3 +115,42 @@ def test_one_session_cookie_httponly_lax_expiring_secure_by_setting(start):
     time.sleep(2.1)
     assert httpx.get(f"{url}/config", cookies=token).status_code == 401  # expired on the server too
     assert "Secure" not in login(start(), MINH, "10.0.0.1").headers["set-cookie"]  # off by default
+
+
+def test_only_listed_origins_get_cors_and_other_sites_cannot_change_anything(start):
+    url = start(cors_origins=LISTED)
+    with httpx.Client(base_url=url) as client:
+        assert client.post("/login", data=dict(zip(("username", "password"), MINH))).status_code == 200
+        evil, host = "https://evil.example", {"Host": "plans.office.gov.vn"}
+        listed = client.get("/config", headers={**host, "Origin": LISTED})
+        assert listed.headers["access-control-allow-origin"] == LISTED
+        assert listed.headers["access-control-allow-credentials"] == "true"
+        assert "access-control-allow-origin" not in client.get("/config", headers={**host, "Origin": evil}).headers
+        preflight = client.options("/gradio_api/call/shout", headers={**host, "Origin": evil,
+                                                                      "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in preflight.headers
+
+        call = {"json": {"data": ["xin chào"]}}
+        assert client.post("/gradio_api/call/shout", headers={**host, "Origin": evil}, **call).status_code == 403
+        assert client.post("/gradio_api/call/shout", headers={"Referer": f"{evil}/page"}, **call).status_code == 403
+        assert client.post("/gradio_api/call/shout", headers={"Origin": "null"}, **call).status_code == 403
+        forged = httpx.post(f"{url}/login", data=dict(zip(("username", "password"), LAN)), headers={"Origin": evil})
+        assert forged.status_code == 403 and not forged.cookies  # no login from another site's form either
+        for headers in ({**host, "Origin": LISTED}, {"Origin": url}, {}):  # listed, same origin, a program
+            assert client.post("/gradio_api/call/shout", headers=headers, **call).status_code == 200, headers
+
+
+def test_the_open_app_still_sends_the_headers_and_refuses_other_sites(start):
+    url = start(with_users=False)
+    page = httpx.get(url)
+    assert page.status_code == 200 and "gradio_config" in page.text  # no users: the app itself, no login
+    for response in (page, httpx.get(f"{url}/config")):
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+    # Gradio's own CORS would let any page read a loopback app named by another host; none here.
+    foreign = httpx.get(f"{url}/config", headers={"Host": "plans.office.gov.vn", "Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in foreign.headers
+    assert httpx.post(f"{url}/gradio_api/call/shout", json={"data": ["x"]},
+                      headers={"Origin": "https://evil.example"}).status_code == 403
