@@ -28,6 +28,9 @@ from assistant.users import Users
 COOKIE = "plan-assistant-session"
 MAX_LOGIN_BYTES = 16_384
 NAME_KEPT = 200  # characters of a typed user name kept in the audit log
+# A refused try is answered this late (or when the wait ends): each connection then guesses at most about
+# once a second, instead of hundreds of cheap refusals a second that still take CPU from everyone.
+REFUSAL_DELAY_S = 1.0
 SECURITY_HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"),
                     (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
 WRONG = "Sai tên đăng nhập hoặc mật khẩu / Wrong user name or password"
@@ -185,7 +188,8 @@ def front(demo: gr.Blocks, users: Users, audit: AuditLog, settings: Settings, **
             address = request.client.host if request.client else ""
             wait, _ = guard.wait(name, address)
             if wait > 0:  # refused unchecked: guessing faster buys nothing
-                seconds = retry_after(wait)
+                await anyio.sleep(min(wait, REFUSAL_DELAY_S))
+                seconds = retry_after(guard.wait(name, address)[0])
                 return JSONResponse({"detail": f"Quá nhiều lần sai; thử lại sau {seconds} giây / "
                                                f"Too many failed logins; try again in {seconds} s"},
                                     status_code=429, headers={"Retry-After": str(seconds)})

@@ -9,8 +9,9 @@ Then, each for --seconds, --threads threads send wrong passwords as fast as the 
   one address at one account (the admin), a new address for every try at one account, and one address
   with a new user name for every try.
 Prints, per phase, the tries sent and the passwords the app actually checked (a 401; a 429 is refused
-unchecked), per second, and the reader's latencies beside the no-attack baseline; then the time a login
-takes for a name nobody has against a known name with a wrong password.
+unchecked), per second, and the reader's latencies beside the no-attack baseline; the time a login
+takes for a name nobody has against a known name with a wrong password; and whether the admin's own
+password gets in while the guesses' wait runs and at the end.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from bench.load import free_port, percentile, start_app, stop_app, wait_ready
 
 READER = ("reader01", "reader-pass-1")
 ADMIN = ("admin", "bench-password-0")
-TARGET = ("target", "target-pass-0")
+TARGET = ("target", "bench-pass-2")
 TIMING_ACCOUNTS = [(f"known{i:02d}", f"known-pass-{i:02d}") for i in range(12)]
 QUESTION = "Sở Tài chính có trách nhiệm gì?"
 
@@ -143,10 +144,13 @@ def main() -> None:
         phases = [("one address, one account (the admin)", lambda: (ADMIN[0], "198.51.100.1")),
                   ("a new address every try, one account", lambda: (TARGET[0], next(addresses))),
                   ("one address, a new user name every try", lambda: (next(names), "198.51.100.2"))]
-        results = []
+        results, right = [], []
         for label, tries in phases:
             reader.phase = label
             results.append((label, *attack(url, args.seconds, args.threads, tries)))
+            if not right:  # the admin's own password, from elsewhere, while the guesses' wait runs
+                right.append(httpx.post(f"{url}/login", data=dict(zip(("username", "password"), ADMIN)),
+                                        headers={"X-Forwarded-For": "192.0.2.250"}))
         reader.phase = "after"
         reader.stopped.set()
 
@@ -159,10 +163,11 @@ def main() -> None:
                   f"other {sum(n for s, n in statuses.items() if s not in (401, 429))}")
             print(f"  reader meanwhile: /gradio_api/info {ms(reader.light.get(label, []))}; "
                   f"/ask {ms(reader.answers.get(label, []))}")
-        locked = httpx.post(f"{url}/login", data=dict(zip(("username", "password"), ADMIN)),
-                            headers={"X-Forwarded-For": "192.0.2.250"})
-        print(f"\nthe admin's right password afterwards, from another address: HTTP {locked.status_code}, "
-              f"Retry-After {locked.headers.get('retry-after')} s")
+        later = httpx.post(f"{url}/login", data=dict(zip(("username", "password"), ADMIN)),
+                           headers={"X-Forwarded-For": "192.0.2.250"})
+        for when, response in (("just after the first phase", right[0]), ("at the end", later)):
+            print(f"\nthe admin's right password {when}, from another address: HTTP {response.status_code}"
+                  + (f", Retry-After {response.headers['retry-after']} s" if "retry-after" in response.headers else ""))
     finally:
         print(stop_app(app))
         shutil.rmtree(work, ignore_errors=True)
