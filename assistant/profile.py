@@ -19,7 +19,7 @@ from ingest import Plan
 # Slots, tried in this order; each pattern runs on the question folded to ASCII with shorthand expanded.
 SLOTS: tuple[tuple[str, str], ...] = (
     ("signer", r"nguoi ky|\bai ky|\bky boi|ky ten|\bai la nguoi ky|(?:da|duoc) ky\b|who signed|signed (?:it|by|the)|"
-               r"\bsigner|signatory|who sign\b"),
+               r"\bsigner|signatory|who sign\b|\b(?:his|her|their) (?:title|position|post|job|rank)\b|chuc vu|chuc danh"),
     ("number", r"so hieu|so van ban|so ky hieu|\bso may\b|mang so|reference number|document number|"
                r"plan number|what number|which number|number of (?:the|this|that) plan|so bao nhieu\b(?! nguoi)"),
     ("issuer", r"co quan ban hanh|\bai ban hanh|do ai ban hanh|don vi ban hanh|cap nao ban hanh|who issued|"
@@ -31,7 +31,8 @@ SLOTS: tuple[tuple[str, str], ...] = (
              r"(?:ke hoach|\bkh\b|plan|van ban)\s*(?:so\s*)?\S*\s*(?:\w+\s){0,6}ngay nao"),
     ("title", r"(?:ke hoach|\bkh\b|van ban)\s*(?:so\s*)?\S*\s*(?:\w+\s){0,4}(?:la )?(?:ke hoach )?ve (?:gi|viec gi|cai gi)|"
               r"la (?:ke hoach|\bkh|quyet dinh|\bqd|van ban|nghi quyet|chi thi|cong van) (?:gi|ve gi|ve viec gi)\b|"
-              r"(?:quyet dinh|\bqd|van ban|nghi quyet|chi thi|cong van) (?:nay |do )?ve (?:gi|viec gi)\b|ten (?:day du |goi )?(?:cua )?(?:ke hoach|van ban|\bkh\b)|trich yeu|\btitle\b|"
+              r"(?:quyet dinh|\bqd|van ban|nghi quyet|chi thi|cong van) (?:nay |do )?ve (?:gi|viec gi)\b|ten (?:day du |goi )?(?:cua )?(?:ke hoach|van ban|\bkh\b)|trich yeu|"
+              r"(?<!his )(?<!her )(?<!their )\btitle\b|"
               r"full name|"
               r"(?:is it|is this|is that|is the) (?:a )?plan (?:for|about|on)\b|plan (?:for|about) what|"
               r"what (?:is|'s) (?:the |this |that )?plan (?:\S+ )?(?:for|about|called|titled)|what is it called"),

@@ -243,6 +243,12 @@ def test_a_summary_of_the_purpose_is_told_from_a_summary_of_the_rest(profiler):
     assert profiler.run("summarize the plan's aims", "en").purpose
 
 
+def test_a_persons_title_is_the_signers_not_the_plans(profiler):
+    assert profiler.run("what's her title?", "en").asks == ("signer",)
+    assert profiler.run("chức vụ người ký kế hoạch Kon Rẫy?", "vi").slot == "signer"
+    assert profiler.run("what is the title of the kon ray plan?", "en").slot == "title"
+
+
 def test_officials_shorthand_for_funding_is_read(profiler):
     profile = profiler.run("su kien nay co ton kp ko", "vi")
     assert "kinh phí" in profile.searched and profile.slot == "funding"
