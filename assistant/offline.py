@@ -51,6 +51,7 @@ CLOSE_PLAN = 0.75  # another plan's best unit this close to the best gets a line
 AGENCY_UNITS = 12  # the best units whose chunks must give some agency a part for a "who" question to be answered
 CLOSE_RETRIEVAL = 0.95  # and so does one this good, in a chunk this close to the first retrieved
 ASKED_VALUES = DETAIL_SLOTS | {"time"}
+TASK_FIELDS = ("lead", "cooperating", "time", "funding")  # what a task row states beside what is done
 TITLE_WORDS = 3  # words of a question in a row that name a kind of plan when they are in some plans' titles
 DUTY_ITEMS = 0.6  # of a part's items headed by an agency, from which the part assigns duties
 # Share of a question's words the plans' words can be read against, at or below which rows need retrieval.
@@ -185,7 +186,9 @@ class OfflineAnswerer:
         # "Sở X có mấy nhiệm vụ?" of an agency with a duties clause and no task rows: its duties.
         # Of an agency, only a count of what the plan gives it ("mấy nhiệm vụ"), not of events it holds a year.
         counts_duties = profile.counts_tasks and re.search(_DUTIES_COUNTED, profile.folded)
-        if profile.agencies and (profile.slot == "duties" or counts_duties or (profile.refers_back and profile.follow_up)):
+        # "Phòng đó còn làm gì?" asks the agency's duties; "who cooperates on that?" asks a field of the task.
+        if profile.agencies and (profile.slot == "duties" or counts_duties or (
+                profile.refers_back and profile.follow_up and profile.slot not in TASK_FIELDS)):
             answer = self._duties(profile, scope, retrieval, compose, registry, previous)
             if answer is not None:
                 return answer
@@ -197,7 +200,7 @@ class OfflineAnswerer:
             answer = self._in_charge_of_plan(profile, scope, retrieval, compose)
             if answer is not None:
                 return answer
-        if profile.slot in ("lead", "cooperating", "time", "funding"):
+        if profile.slot in TASK_FIELDS:
             followed = self._followed_tasks(profile, previous, evidence, registry)
             if followed:
                 return compose.tasks(followed, profile.slot)
@@ -420,7 +423,7 @@ class OfflineAnswerer:
         if profile.time and len(profile.time.months) > 3:  # months far apart ("tháng cụ thể"): each row says when
             slot = "time"
         if slot == "count":  # "kinh phí mấy việc đó?": counted, each row with the field asked beside the count
-            slot = next((a for a in profile.asks if a in ("lead", "cooperating", "time", "funding")), None)
+            slot = next((a for a in profile.asks if a in TASK_FIELDS), None)
         # "What does X lead?": X is said once, and each row says what and when.
         lead = profile.agencies[0].name if len(profile.agencies) == 1 and role_asked(profile) == "lead" else ""
         return compose.tasks(matches, slot, counted=profile.slot == "count", long=not profile.follow_up, lead=lead)

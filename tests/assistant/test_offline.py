@@ -233,6 +233,14 @@ def test_a_unit_longer_than_the_room_is_shown_where_it_answers():
     assert part.start > 0
 
 
+def test_a_field_of_that_task_is_asked_of_the_task_not_of_its_lead(sample_assistant):
+    # The last answer named the task's lead; "who cooperates on that?" is about the task, not the lead's other work.
+    history = [{"role": "user", "content": "Who leads the Yoga day event in the Dak Lak 2024 plan?"}]
+    answer = sample_assistant.ask("who cooperates on that, and when is it?", history=history)
+    assert "Sở Ngoại vụ" in answer.text and "Tháng 6/2024" in answer.text
+    assert [c.section for c in answer.citations] == ["Phụ lục › III › 10"]
+
+
 def test_who_handles_that_is_asked_of_the_task_the_last_answer_quoted(sample_assistant):
     history = [{"role": "user", "content": "Quảng Ngãi 2018 có mua tặng phẩm cho khách quốc tế không?"}]
     answer = sample_assistant.ask("Ai lo khoản đó?", history=history)
