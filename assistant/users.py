@@ -15,11 +15,12 @@ import functools
 import hashlib
 import hmac
 import os
-import tempfile
 import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from index.plans import write_atomic
 
 ROLES = ("reader", "admin")
 MIN_PASSWORD_LENGTH = 10
@@ -132,7 +133,8 @@ def add_user(path: Path, name: str, role: str, password: str) -> None:
                    f"password_hash = {toml_string(entry['password_hash'])}\n\n" for user, entry in data.items())
     if tomllib.loads(text).get("users") != data:
         raise UserError(f"the users file would not read back as written; {path} is unchanged")
-    _write_private(path, text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text, mode=0o600)  # the hashes stay private at every moment
 
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
@@ -143,19 +145,3 @@ def toml_string(text: str) -> str:
     return '"' + "".join(_ESCAPES.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) < 0x20 or ord(ch) == 0x7F else ch)
                          for ch in text) + '"'
 
-
-def _write_private(path: Path, text: str) -> None:
-    """Written beside the target and renamed over it: a reader sees the old file or the new, never half;
-    mkstemp creates it 0600, so no other account can read the hashes at any moment."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -36,7 +36,7 @@ import numpy as np
 from index.chunks import Chunk, chunk_plan
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
-from index.plans import PlanStore, StoreError, _write_atomic
+from index.plans import PlanStore, StoreError, write_atomic
 from index.vectors import VectorStore
 from ingest import Plan
 from ingest.records import READER_VERSION
@@ -90,7 +90,7 @@ class PlanIndex:
     def _record_model(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         if self._manifest().get("embedder") != self.embedder.name:
-            _write_atomic(self.root / "index.json", json.dumps({"embedder": self.embedder.name}))
+            write_atomic(self.root / "index.json", json.dumps({"embedder": self.embedder.name}))
 
     # -- what readers see ---------------------------------------------------------------------------
     def generation(self) -> int:
@@ -223,7 +223,7 @@ class PlanIndex:
 
     def _begin(self, key: str, document: str | None) -> None:
         self.pending_dir.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.pending_dir / f"{key}.json", json.dumps({"plan": key, "document": document}))
+        write_atomic(self.pending_dir / f"{key}.json", json.dumps({"plan": key, "document": document}))
 
     def _settle(self, key: str) -> int:
         """Make vectors, lexical rows and the kept file agree with the committed plan (or its absence);

@@ -80,10 +80,10 @@ class PlanStore:
         self.plans_dir.mkdir(parents=True, exist_ok=True)
         manifest = self.root / "store.json"
         if not manifest.exists() or json.loads(manifest.read_text(encoding="utf-8")).get("version") != STORE_VERSION:
-            _write_atomic(manifest, json.dumps({"version": STORE_VERSION}))
+            write_atomic(manifest, json.dumps({"version": STORE_VERSION}))
         data = plan.to_dict()
         data["index"] = {"chunk_ids": chunk_ids, "source_sha256": source_sha256}
-        _write_atomic(self.plans_dir / f"{plan.key}.json", json.dumps(data, ensure_ascii=False, indent=1))
+        write_atomic(self.plans_dir / f"{plan.key}.json", json.dumps(data, ensure_ascii=False, indent=1))
 
     def entry(self, key: str) -> StoredPlan:
         self.check_version()
@@ -136,13 +136,17 @@ class PlanStore:
         return [(plan, task) for plan in self.plans() for task in plan.tasks]
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
+    """Written beside the target and renamed over it: a reader sees the old file or the new, never half.
+    mkstemp creates the file 0600; `mode`, when given, is set before the rename (0600 keeps it private)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
