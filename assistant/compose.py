@@ -311,11 +311,12 @@ class Composer:
         shown: dict[int, list[str]] = {}
         used = 0  # the names and their markers written so far
         for name, chunk in ((n, c) for n, c in named if fold(n) not in written):
-            n = self.cite(chunk)
-            used += len(name) + 2 + (6 if n not in shown else 0)
+            # Cited only once it fits: a name left out must not leave a citation with no marker in the text.
+            n = next((c.n for c in self.citations if c.text == chunk.text), None)
+            used += len(name) + 2 + (6 if n is None or n not in shown else 0)
             if used > room:
                 break
-            shown.setdefault(n, []).append(name)
+            shown.setdefault(self.cite(chunk), []).append(name)
         if not shown:
             return ""
         return self.t["outline_names"].format(names="; ".join(f"{', '.join(ns)} [{n}]" for n, ns in shown.items()))
