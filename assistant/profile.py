@@ -283,20 +283,22 @@ class Profiler:
             [e.vietnamese for e in self.glossary.entries if e.kind == "country" and not english
              and country_named(e.vietnamese, question)]))
         countries = tuple(c for c in countries if fold(c) != "viet nam")
-        words = content_words(_COMPARING_WORDS.sub(" ", fold(readable)), english=english, phrases=self._phrases)
+        # In the plans of a place every clause is about it: its name tells none apart.
+        words = content_words(self.agencies.without_places(_COMPARING_WORDS.sub(" ", fold(readable))),
+                              english=english, phrases=self._phrases)
         if english:  # English words of things the glossary translated are read through their Vietnamese
             glossed = {w for e in entries for v in e.english for w in fold(v).split()}
             words = [w for w in words if w not in glossed or w in fold(vietnamese).split()]
-        # In the plans of a place every clause is about it: its name and the plan's number tell none apart.
-        # Nor does the year of a yearly plan: it narrows the plans searched (the retriever), and the plan
-        # writes it everywhere. Another year (a horizon, "đến năm 2030"; 2013 of 2013/QĐ-TTg) is a word to find.
-        words = [w for w in words if w not in self.agencies.place_syllables and w not in self._number_words
-                 and w not in self._plan_years]
+        # Nor do the plan's number or the year of a yearly plan: it narrows the plans searched (the retriever),
+        # and the plan writes it everywhere. Another year (a horizon, "đến năm 2030"; 2013 of 2013/QĐ-TTg) is a
+        # word to find.
+        words = [w for w in words if w not in self._number_words and w not in self._plan_years]
         agencies = tuple(self.agencies.named(readable))
         time = time_asked(question)
         plans, numbered, sides = self._named_plans(question, folded)
         # Nor, in a plan named, do the words of its title ("thông tin đối ngoại" in Lào Cai's): it is about them.
-        titles = {w for p in self.plans if p.key in plans for w in content_words(p.metadata.title or "")}
+        titles = {w for p in self.plans if p.key in plans
+                  for w in content_words(self.agencies.without_places(fold(p.metadata.title or "")))}
         words = [w for w in words if w not in titles] or words
         kinds = funding_sources(folded)
         funding = kinds[0] if kinds else None

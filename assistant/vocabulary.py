@@ -192,7 +192,8 @@ class AgencyNames:
         # Whole place names: a syllable of one ("lao" of Lào Cai) is also a word of many agency names.
         self.places = frozenset(" ".join(folded_words(n)) for p in plans
                                 for n in (p.metadata.province, p.metadata.district) if n)
-        self.place_syllables = frozenset(w for name in self.places for w in name.split())
+        longest = sorted(self.places, key=len, reverse=True)
+        self._place_names = re.compile(r"\b(?:" + "|".join(map(re.escape, longest)) + r")\b") if longest else None
         names: dict[str, str] = {}
         for plan in plans:
             for task in plan.tasks:
@@ -210,6 +211,11 @@ class AgencyNames:
                 if alias not in vocabulary:
                     # "ldtbxh" names the field, whichever body has it: Sở of a province, Phòng of a district.
                     self.shorthand.setdefault(alias, full if alias[0] == fold(full)[0] else field)
+
+    def without_places(self, folded_text: str) -> str:
+        """The folded text minus the plans' place names, each read whole: "gia" of "giá trị" or "lao" of
+        "lao động" is no syllable of Gia Lai or Lào Cai there."""
+        return self._place_names.sub(" ", folded_text) if self._place_names else folded_text
 
     def of(self, name: str) -> Agency:
         """An agency by its name, read as the plans' agencies are (one the plans may not name)."""

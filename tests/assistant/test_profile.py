@@ -109,6 +109,11 @@ def test_plans_named_apart_are_asked_side_by_side(wide_profiler):
         ("kon-ray-ke-hoach-ngoai-giao-van-hoa-2030",)
 
 
+def test_a_place_name_is_left_out_whole_not_its_syllables_elsewhere(wide_profiler):
+    terms = wide_profiler.run("Gia Lai phát huy giá trị văn hóa và đào tạo lao động thế nào?", "vi").terms
+    assert "gia" in terms and "lao" in terms and "lai" not in terms  # giá trị, lao động; Gia Lai is the place
+
+
 def test_the_year_of_a_cited_decision_is_a_word_to_find(wide_profiler):
     assert "2013" in wide_profiler.run("nhung kh nao trien khai qd 2013/qd-ttg?", "vi").terms
 
