@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import html
 import logging
-import tempfile
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from assistant.audit import AuditLog
 from assistant.catalog import Catalog
 from assistant.exports import write_csv, write_xlsx
 from assistant.feedback import FeedbackStore
+from assistant.scratch import Scratch
 from assistant.service import Assistant
 from assistant.settings import Settings, load_settings
 from assistant.users import Users
@@ -115,7 +116,7 @@ def _text(content) -> str:
     return str(content)
 
 
-def build(assistant: Assistant, users: Users, feedback: FeedbackStore, audit: AuditLog) -> gr.Blocks:
+def build(assistant: Assistant, users: Users, feedback: FeedbackStore, audit: AuditLog, scratch: Scratch) -> gr.Blocks:
     catalog = Catalog(assistant.settings.store)
     files = assistant.index.files_dir
 
@@ -181,10 +182,12 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore, audit: Au
         quarters = Counter(row["quarter"] for row in rows if row["quarter"])
         by_quarter = pd.DataFrame({"quarter": [q for q in order if q in quarters],
                                    "tasks": [quarters[q] for q in order if q in quarters]})
-        folder = Path(tempfile.mkdtemp())
-        # Plan text comes from uploads: the exports quote what a spreadsheet would run.
-        return (table, chart, by_quarter, str(write_csv(folder / "tasks.csv", rows, TASK_COLUMNS)),
-                str(write_xlsx(folder / "tasks.xlsx", rows, TASK_COLUMNS)))
+        # One file per distinct table, in the swept temporary folder. Plan text comes from uploads: the
+        # exports quote what a spreadsheet would run.
+        identity = repr([[row[c] for c in TASK_COLUMNS] for row in rows])
+        return (table, chart, by_quarter,
+                str(scratch.keep("tasks.csv", identity, lambda path: write_csv(path, rows, TASK_COLUMNS))),
+                str(scratch.keep("tasks.xlsx", identity, lambda path: write_xlsx(path, rows, TASK_COLUMNS))))
 
     def plan_table():
         return [[row[c] for c in PLAN_COLUMNS] for row in catalog.plans()]
@@ -234,8 +237,9 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore, audit: Au
 
     def export(name: str, text, request: gr.Request) -> str:
         require_admin(request, "export", name)
-        out = Path(tempfile.mkdtemp()) / name
-        out.write_text(text(), encoding="utf-8-sig")  # the BOM lets Excel read Vietnamese
+        content = text()
+        # The BOM lets Excel read Vietnamese.
+        out = scratch.keep(name, content, lambda path: path.write_text(content, encoding="utf-8-sig"))
         note("export", request, name)
         return str(out)
 
@@ -289,15 +293,16 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore, audit: Au
                 agency = gr.Textbox(label=VI["agency"], placeholder="Sở Ngoại vụ", elem_id="task-agency")
                 document = gr.Textbox(label=VI["plan"], placeholder="dak-lak")
                 time = gr.Textbox(label=VI["time"], placeholder="Quý II")
-            first_table, first_chart, first_quarters, first_csv, first_xlsx = task_table("", "", "")
-            tasks = gr.Dataframe(headers=TASK_COLUMNS, value=first_table, wrap=True, elem_id="tasks")
+            # Filled at each page load (demo.load below): the download files are made then, not at start,
+            # where the sweep would remove them from under a page left open.
+            tasks = gr.Dataframe(headers=TASK_COLUMNS, wrap=True, elem_id="tasks")
             with gr.Row():
-                csv_button = gr.DownloadButton(VI["csv"], value=first_csv, elem_id="tasks-csv")
-                xlsx_button = gr.DownloadButton(VI["xlsx"], value=first_xlsx, elem_id="tasks-xlsx")
+                csv_button = gr.DownloadButton(VI["csv"], elem_id="tasks-csv")
+                xlsx_button = gr.DownloadButton(VI["xlsx"], elem_id="tasks-xlsx")
             with gr.Row():
-                chart = gr.BarPlot(first_chart, x="agency", y="tasks",
+                chart = gr.BarPlot(pd.DataFrame({"agency": [], "tasks": []}), x="agency", y="tasks",
                                    label=VI["by_agency"])
-                quarter_chart = gr.BarPlot(first_quarters, x="quarter", y="tasks",
+                quarter_chart = gr.BarPlot(pd.DataFrame({"quarter": [], "tasks": []}), x="quarter", y="tasks",
                                            label=VI["by_quarter"])
             for box in (agency, document, time):
                 box.change(task_table, [agency, document, time],
@@ -343,6 +348,8 @@ def build(assistant: Assistant, users: Users, feedback: FeedbackStore, audit: Au
                         api_visibility="private")
         gr.api(api_ask, api_name="ask")
         demo.load(on_load, None, [admin, plan_filter], api_visibility="private")
+        demo.load(task_table, [agency, document, time], [tasks, chart, quarter_chart, csv_button, xlsx_button],
+                  api_visibility="private")
     return demo
 
 
@@ -352,7 +359,11 @@ def launch(settings: Settings, host: str, port: int) -> None:
     users = Users.load(settings.users)
     feedback = FeedbackStore(settings.store / "feedback.sqlite")
     audit = AuditLog.of_store(settings.store)
-    demo = build(assistant, users, feedback, audit)
+    scratch = Scratch(settings.scratch_dir, settings.temp_minutes * 60)
+    scratch.start()
+    # Gradio keeps uploads and the files it hands out in its cache: this process's swept folder.
+    os.environ["GRADIO_TEMP_DIR"] = str(scratch.gradio_cache)
+    demo = build(assistant, users, feedback, audit, scratch)
     # Two answers at a time keep each near its single-user speed on two cores; more queue up.
     demo.queue(default_concurrency_limit=2)
     app = front(demo, users, audit, settings, allowed_paths=[str(assistant.index.files_dir)], css=CSS,
@@ -360,7 +371,10 @@ def launch(settings: Settings, host: str, port: int) -> None:
                 # Gradio refuses a larger upload while receiving it, before it is written out.
                 max_file_size=f"{settings.max_upload_mb}mb")
     print(f"* Running on http://{host}:{port}", flush=True)
-    server(app, settings, host, port).run()
+    try:
+        server(app, settings, host, port).run()
+    finally:
+        scratch.close()
 
 
 def main() -> None:

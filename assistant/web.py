@@ -22,6 +22,7 @@ from starlette.requests import cookie_parser
 
 from assistant.access import Limit, LoginGuard, Sessions, retry_after
 from assistant.audit import AuditLog
+from assistant.quota import UploadLedger, UploadQuota
 from assistant.settings import Settings
 from assistant.users import Users
 
@@ -33,6 +34,9 @@ NAME_KEPT = 200  # characters of a typed user name kept in the audit log
 REFUSAL_DELAY_S = 1.0
 SECURITY_HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"),
                     (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+UPLOAD_PATHS = ("/gradio_api/upload", "/gradio_api/upload/")
+# Gradio routes this app has no use for that take files: refused to everyone.
+CLOSED_PATHS = ("/gradio_api/process_recording", "/gradio_api/process_recording/")
 WRONG = "Sai tên đăng nhập hoặc mật khẩu / Wrong user name or password"
 LOGIN_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -138,6 +142,106 @@ class SameOrigin:
         return parts.scheme in ("http", "https") and bool(host) and parts.netloc == host
 
 
+class UploadLimit:
+    """The raw upload route (`/gradio_api/upload`, where Gradio keeps whatever it receives): readers may not
+    upload at all; an admin (anyone, when the app runs open) within the size and count quota of the window,
+    counted while the body arrives, so an upload past the quota is cut off rather than kept."""
+
+    def __init__(self, app, sessions: Sessions, users: Users, audit: AuditLog, ledger: UploadLedger):
+        self.app = app
+        self.sessions = sessions
+        self.users = users
+        self.audit = audit
+        self.ledger = ledger
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return await self.app(scope, receive, send)
+        if scope["path"] in CLOSED_PATHS:
+            return await _refuse(scope, send, 404, "Not found")
+        if scope["path"] not in UPLOAD_PATHS:
+            return await self.app(scope, receive, send)
+        address = scope["client"][0] if scope.get("client") else ""
+        user = self.sessions.user(_cookie(scope))
+        if self.users.required and not self.users.is_admin(user):
+            await anyio.to_thread.run_sync(lambda: self.audit.record(
+                "upload", user=user or "", address=address, target="raw upload", result="refused: not an admin"))
+            return await _refuse(scope, send, 403, "Chỉ quản trị viên được tải tệp lên / Only admins may upload files")
+        who = user or address
+        room = self.ledger.room(who)
+        headers = Headers(scope=scope)
+        declared = int(headers.get("content-length") or 0)
+        if room.files < 1 or declared > room.bytes:
+            return await self._over(scope, send, who, address)
+        boundary = _boundary(headers.get("content-type", ""))
+        counted = _BodyCount(boundary, room)
+        status: list[int] = []
+
+        async def counting_receive():
+            message = await receive()
+            if message["type"] == "http.request" and not counted.add(message.get("body", b"")):
+                return {"type": "http.disconnect"}  # the rest is not read, so not kept
+            return message
+
+        async def watching_send(message):
+            if counted.over:
+                return
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except Exception:
+            if not counted.over:
+                raise
+        if counted.over:
+            return await self._over(scope, send, who, address)
+        if status and status[0] == 200:
+            self.ledger.spend(who, counted.bytes, counted.parts)
+
+    async def _over(self, scope, send, who: str, address: str) -> None:
+        quota = self.ledger.quota.describe()
+        await anyio.to_thread.run_sync(lambda: self.audit.record(
+            "upload", user=who if who != address else "", address=address, target="raw upload",
+            result=f"refused: over the quota ({quota})"))
+        await _refuse(scope, send, 413, f"Vượt hạn mức tải lên / Upload quota exceeded: {quota}")
+
+
+def _boundary(content_type: str) -> bytes | None:
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "boundary" and value:
+            return ("--" + value.strip('"')).encode("latin-1")
+    return None
+
+
+class _BodyCount:
+    """Bytes of a multipart body and the parts begun in it (a delimiter split across two reads is seen)."""
+
+    def __init__(self, delimiter: bytes | None, room):
+        self.delimiter = delimiter
+        self.room = room
+        self.bytes = 0
+        self.delimiters = 0
+        self._tail = b""
+        self.over = False
+
+    @property
+    def parts(self) -> int:
+        return max(self.delimiters - 1, 0)  # the last delimiter closes the body
+
+    def add(self, chunk: bytes) -> bool:
+        """Count `chunk`; False once the body is past the room left."""
+        self.bytes += len(chunk)
+        if self.delimiter:
+            window = self._tail + chunk
+            self.delimiters += window.count(self.delimiter)
+            self._tail = window[-(len(self.delimiter) - 1):]
+        self.over = self.over or self.bytes > self.room.bytes or self.parts > self.room.files
+        return not self.over
+
+
 class SessionRequired:
     """With users configured: the login page at `/` and the login and logout routes are all a request
     without a session may reach; everything else (Gradio's page, assets, config, API, files) answers 401."""
@@ -172,12 +276,16 @@ def front(demo: gr.Blocks, users: Users, audit: AuditLog, settings: Settings, **
     shared = max(settings.login_free_failures, settings.login_address_lockout_failures // 2)
     guard = LoginGuard(account=Limit(settings.login_free_failures, settings.login_lockout_failures, minutes),
                        address=Limit(shared, settings.login_address_lockout_failures, minutes))
+    ledger = UploadLedger(UploadQuota(settings.upload_quota_mb * 2**20, settings.upload_quota_files,
+                                      settings.temp_minutes * 60))
     hashing = anyio.CapacityLimiter(1)  # password checks take one core at most, whoever sends them
 
     async def note(action: str, user: str, address: str, target: str = "", result: str = "ok") -> None:
         await anyio.to_thread.run_sync(lambda: audit.record(action, user=user[:NAME_KEPT], address=address,
                                                             target=target, result=result))
 
+    # Inside SessionRequired (added later, so it runs first): a request without a session never gets here.
+    app.add_middleware(UploadLimit, sessions=sessions, users=users, audit=audit, ledger=ledger)
     if users.required:
         @app.post("/login")
         async def login(request: Request):

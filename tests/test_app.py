@@ -139,7 +139,7 @@ def test_a_reader_sees_no_admin_actions_and_the_server_refuses_them(browser, app
     assert not page.locator("#upload").is_visible()
     page.close()
     client = Client(app_url, auth=READER, verbose=False)
-    with pytest.raises(Exception, match="Admins only"):
+    with pytest.raises(Exception, match="403 Forbidden"):  # refused at the raw upload route, kept nowhere
         client.predict([handle_file(str(rendered["kon-ray"]["pdf"]))], api_name="/upload")
 
 
@@ -173,6 +173,10 @@ def test_tasks_filter_and_csv_download(browser, app_url, shots):
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("document,section,content,lead")
     assert len(text.splitlines()) >= 3 and "Hàn Quốc" in text
+    # Written in the app's swept folder in the store, one file per distinct table, never in /tmp.
+    exports = list((APP_STORE["path"] / "tmp").glob("*/exports/*/tasks.csv"))
+    assert text in [e.read_text(encoding="utf-8-sig") for e in exports]
+    assert len(exports) == len({e.read_bytes() for e in exports})
     page.screenshot(path=str(shots / "tasks.png"), full_page=True)
     page.close()
 

@@ -154,3 +154,48 @@ def test_the_open_app_still_sends_the_headers_and_refuses_other_sites(start):
     assert "access-control-allow-origin" not in foreign.headers
     assert httpx.post(f"{url}/gradio_api/call/shout", json={"data": ["x"]},
                       headers={"Origin": "https://evil.example"}).status_code == 403
+
+
+def _files(*sizes: int) -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("files", (f"plan-{i}.txt", b"x" * size, "text/plain")) for i, size in enumerate(sizes)]
+
+
+def test_readers_may_not_upload_and_admins_only_within_the_quota(start, tmp_path):
+    url = start(upload_quota_mb=1, upload_quota_files=3)
+    reader, admin = (httpx.Client(base_url=url, timeout=30) for _ in range(2))
+    assert reader.post("/login", data=dict(zip(("username", "password"), MINH))).status_code == 200
+    assert admin.post("/login", data=dict(zip(("username", "password"), LAN))).status_code == 200
+    refused = reader.post("/gradio_api/upload", files=_files(10))
+    assert refused.status_code == 403 and "Only admins may upload" in refused.json()["detail"]
+
+    kept = admin.post("/gradio_api/upload", files=_files(1000, 1000))
+    assert kept.status_code == 200 and len(kept.json()) == 2
+    too_many = admin.post("/gradio_api/upload", files=_files(10, 10))  # 2 kept + 2 > 3
+    assert too_many.status_code == 413 and "Upload quota exceeded: 1 MB, 3 tệp / files" in too_many.json()["detail"]
+    assert admin.post("/gradio_api/upload", files=_files(10)).status_code == 200  # the third file fits
+    assert admin.post("/gradio_api/upload", files=_files(10)).status_code == 413
+
+    other = start(upload_quota_mb=1, upload_quota_files=50)
+    with httpx.Client(base_url=other, timeout=30) as admin2:
+        assert admin2.post("/login", data=dict(zip(("username", "password"), LAN))).status_code == 200
+        declared = admin2.post("/gradio_api/upload", files=_files(2**20 + 10))
+        assert declared.status_code == 413
+        boundary = "----quota"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n"
+                f"Content-Type: text/plain\r\n\r\n").encode() + b"y" * (2 * 2**20) + f"\r\n--{boundary}--\r\n".encode()
+
+        def chunks():  # no Content-Length: counted as it arrives, cut off past the quota
+            for start_at in range(0, len(body), 65536):
+                yield body[start_at:start_at + 65536]
+
+        streamed = admin2.post("/gradio_api/upload", content=chunks(),
+                               headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        assert streamed.status_code == 413
+        assert admin2.post("/gradio_api/upload", files=_files(1000)).status_code == 200  # nothing was spent
+        assert admin2.post("/gradio_api/process_recording", files=[("video", ("v.mp4", b"0", "video/mp4"))]
+                           ).status_code == 404
+    results = [r["result"] for r in AuditLog.of_store(tmp_path / "store").rows() if r["action"] == "upload"]
+    assert results[0] == "refused: not an admin" and results.count("refused: over the quota (1 MB, 3 tệp / files "
+                                                                  "trong / per 60 phút / min)") == 2
+    for client in (reader, admin):
+        client.close()
