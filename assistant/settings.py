@@ -24,6 +24,11 @@ class Settings:
     max_upload_mb: int = 100
     max_pages: int = 2000
     ocr_language: str = "vie"
+    # OCR per file (about 3 s a page here): at most this many pages and seconds; a file with no text layer
+    # whose first ocr_blank_pages pages OCR finds blank too is not read further ("no text found").
+    ocr_max_pages: int = 200
+    ocr_max_seconds: int = 900
+    ocr_blank_pages: int = 3
     # Temporary files (downloads, Gradio's upload cache) live under temp_dir (default <store>/tmp) and go
     # when older than temp_minutes; an admin may upload at most upload_quota_mb and upload_quota_files
     # within any temp_minutes (readers upload nothing).
@@ -68,7 +73,7 @@ class Settings:
 
     def __post_init__(self):
         for name in ("login_free_failures", "login_lockout_failures", "login_address_lockout_failures",
-                     "upload_quota_mb", "upload_quota_files"):
+                     "upload_quota_mb", "upload_quota_files", "ocr_max_pages", "ocr_max_seconds", "ocr_blank_pages"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.login_free_failures >= min(self.login_lockout_failures, self.login_address_lockout_failures):
@@ -84,7 +89,8 @@ class Settings:
     @property
     def load_limits(self) -> LoadLimits:
         return LoadLimits(max_bytes=self.max_upload_mb * 2**20, max_pages=self.max_pages,
-                          ocr_language=self.ocr_language)
+                          ocr_language=self.ocr_language, ocr_max_pages=self.ocr_max_pages,
+                          ocr_max_seconds=self.ocr_max_seconds, ocr_blank_pages=self.ocr_blank_pages)
 
     @property
     def scratch_dir(self) -> Path:

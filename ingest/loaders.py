@@ -2,7 +2,8 @@
 
 PDF text comes from pypdf; pages that carry a ruled table are read with
 pdfplumber so the table keeps its cells; pages with almost no text layer are
-scans and go through Tesseract. DOCX is walked paragraph by paragraph and table
+scans and go through Tesseract, within the file's bounds (pages, seconds, and a
+stop when a file with no text layer reads blank on its first pages). DOCX is walked paragraph by paragraph and table
 by table in body order. TXT is decoded as UTF-8, UTF-16 or cp1258.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ import io
 import os
 import shutil
 import subprocess
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +29,10 @@ class LoadLimits:
     max_docx_uncompressed: int = 200 * 1024 * 1024
     ocr_language: str = "vie"
     ocr_dpi: int = 300
-    ocr_timeout_s: int = 180
+    ocr_timeout_s: int = 180  # one page
+    ocr_max_pages: int = 200  # pages OCR'd in one file (about 3 s each here)
+    ocr_max_seconds: int = 900  # OCR time for one file
+    ocr_blank_pages: int = 3  # a file with no text layer whose first pages OCR finds blank is not read further
 
 
 def detect_kind(path: Path, head: bytes) -> str:
@@ -103,13 +108,17 @@ def _load_pdf(path: Path, limits: LoadLimits) -> SourceDocument:
     scanned = [i for i, t in enumerate(texts) if len(t.strip()) < SCAN_TEXT_THRESHOLD]
     for i in scanned:
         _check_page_streams(reader.pages[i], path.name, i + 1)
+    if len(scanned) > limits.ocr_max_pages:
+        raise IngestError(path.name, f"{len(scanned)} pages need OCR, over the limit of {limits.ocr_max_pages} "
+                                     f"pages a file (OCR_MAX_PAGES)")
     kind = "scan" if len(scanned) == page_count else "pdf"
+    ocr = _OcrRun(path, limits, page_count, text_layer=kind == "pdf")
     table_pages = _pdf_tables(path, [i for i in range(page_count) if i not in scanned])
     blocks: list[Line | Table] = []
     for i, text in enumerate(texts):
         page = i + 1
         if i in scanned:
-            text = _ocr_pdf_page(path, i, limits)
+            text = ocr.page(i)
         if i in table_pages:
             blocks.extend(table_pages[i])
         else:
@@ -161,7 +170,41 @@ def _pdf_tables(path: Path, pages: list[int]) -> dict[int, list[Line | Table]]:
     return found
 
 
-def _ocr_pdf_page(path: Path, index: int, limits: LoadLimits) -> str:
+class _OcrRun:
+    """The OCR of one file, within its bounds: the file's seconds, and a stop when a file with no text layer
+    gives no text on its first pages either (a blank or unreadable file is not read to its end)."""
+
+    def __init__(self, path: Path, limits: LoadLimits, page_count: int, text_layer: bool):
+        self.path = path
+        self.limits = limits
+        self.page_count = page_count
+        self.found_text = text_layer
+        self.read = 0
+        self.deadline = time.monotonic() + limits.ocr_max_seconds
+
+    def page(self, index: int) -> str:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise self._out_of_time()
+        try:
+            text = _ocr_pdf_page(self.path, index, self.limits, min(self.limits.ocr_timeout_s, left))
+        except subprocess.TimeoutExpired:
+            raise self._out_of_time() from None
+        self.read += 1
+        if len(text.strip()) >= SCAN_TEXT_THRESHOLD:
+            self.found_text = True
+        elif not self.found_text and self.read >= self.limits.ocr_blank_pages:
+            raise IngestError(self.path.name, f"no text found in the document: OCR found none on the first "
+                                              f"{self.read} of its {self.page_count} pages, which have no text "
+                                              f"layer either, so the rest was not read")
+        return text
+
+    def _out_of_time(self) -> IngestError:
+        return IngestError(self.path.name, f"OCR stopped at {self.limits.ocr_max_seconds} s, the limit a file "
+                                           f"(OCR_MAX_SECONDS), with {self.read} of {self.page_count} pages read")
+
+
+def _ocr_pdf_page(path: Path, index: int, limits: LoadLimits, timeout_s: float) -> str:
     import pypdfium2
 
     pdf = pypdfium2.PdfDocument(str(path))
@@ -171,10 +214,13 @@ def _ocr_pdf_page(path: Path, index: int, limits: LoadLimits) -> str:
         pdf.close()
     buffer = io.BytesIO()
     image.convert("L").save(buffer, format="PNG")
-    return ocr_image(buffer.getvalue(), path.name, limits)
+    return ocr_image(buffer.getvalue(), path.name, limits, timeout_s)
 
 
-def ocr_image(png: bytes, source: str, limits: LoadLimits) -> str:
+def ocr_image(png: bytes, source: str, limits: LoadLimits, timeout_s: float | None = None) -> str:
+    """The text of one page image, read in at most `timeout_s` (default: the page limit). Past a shorter
+    `timeout_s` (what is left of the file's time) TimeoutExpired goes to the caller, which names the file's
+    bound; past the page limit, IngestError names that one."""
     tesseract = shutil.which("tesseract")
     if tesseract is None:
         raise IngestError(source, "scanned pages need OCR, but tesseract is not installed (apt install tesseract-ocr-vie)")
@@ -183,9 +229,11 @@ def ocr_image(png: bytes, source: str, limits: LoadLimits) -> str:
     try:
         result = subprocess.run(
             [tesseract, "stdin", "stdout", "-l", limits.ocr_language, "--psm", "4"],
-            input=png, capture_output=True, env=env, timeout=limits.ocr_timeout_s, check=False,
+            input=png, capture_output=True, env=env, timeout=timeout_s or limits.ocr_timeout_s, check=False,
         )
     except subprocess.TimeoutExpired:
+        if timeout_s is not None and timeout_s < limits.ocr_timeout_s:
+            raise
         raise IngestError(source, f"OCR took longer than {limits.ocr_timeout_s} s on one page") from None
     if result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["unknown error"]
